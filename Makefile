@@ -1,0 +1,42 @@
+# Every target sets up .venv itself: on a fresh clone `make demo` and `make test` are the whole set-up.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MO := locales/zh_CN/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
+
+.PHONY: demo test run bench i18n lint clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) on PATH"; exit 2; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
+
+demo: $(STAMP) $(MO)
+	$(BIN)/python -m bot demo
+
+test: $(STAMP) $(MO)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+run: $(STAMP) $(MO)
+	$(BIN)/python -m bot run
+
+bench: $(STAMP) $(MO)
+	$(BIN)/python -m bench
+
+# The pybabel cycle: extract msgids from bot/, merge into both catalogs, compile.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
+		--no-location --sort-output --project=mulin -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d locales -D messages
+
+clean:
+	rm -rf $(VENV) $(MO)
