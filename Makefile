@@ -33,10 +33,12 @@ bench: $(STAMP) $(MO)
 
 # The pybabel cycle: extract msgids from bot/, merge into both catalogs, compile.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 -k p_:1c,2 \
 		--no-location --sort-output --project=mulin -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/po.py fill-en
 	$(BIN)/pybabel compile -d locales -D messages
+	$(BIN)/python scripts/po.py missing
 
 clean:
 	rm -rf $(VENV) $(MO)

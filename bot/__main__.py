@@ -1,0 +1,48 @@
+"""`python -m bot run|demo|migrate` (and the `mulin` console script)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import Settings, SettingsError
+from bot.storage import StorageError, migrate_file
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mulin", description="Mulin 睦邻 Telegram bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="serve Telegram (long polling)")
+    sub.add_parser("demo", help="play a scripted day against a local Bot API emulator, offline")
+    sub.add_parser("migrate", help="bring the database to the current schema")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo()
+        settings = Settings.from_env()
+        if args.command == "migrate":
+            before, after = migrate_file(settings.db_path)
+            print(f"{settings.db_path}: schema version {before} → {after}")
+            return 0
+        settings.require_token()
+        from bot.app import ALLOWED_UPDATES, build_application
+
+        build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
+        return 0
+    except SettingsError as exc:
+        print(f"mulin: {exc}", file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(f"mulin: database {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The application factory: everything the bot is, built from Settings, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.commands import Where, menu_commands
+from bot.config import Settings
+from bot.context import CustomContext, Services
+from bot.handlers import register_all
+from bot.i18n import Catalogs, Translator
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+MulinApp = Application[Any, CustomContext, Any, Any, Services, Any]
+
+
+def build_application(settings: Settings) -> MulinApp:
+    token = settings.require_token()
+    app: MulinApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .context_types(ContextTypes(context=CustomContext, bot_data=Services))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.tz,
+                allow_sending_without_reply=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(False)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data.settings = settings
+    app.bot_data.catalogs = Catalogs(settings.locale, settings.tz)
+    register_all(app)
+    return app
+
+
+async def _post_init(app: MulinApp) -> None:
+    services = app.bot_data
+    services.storage = await Storage.open(services.settings.db_path)
+    await publish_commands(app, services.catalogs)
+
+
+async def _post_shutdown(app: MulinApp) -> None:
+    storage = getattr(app.bot_data, "storage", None)
+    if storage is not None:
+        await storage.close()
+
+
+def _commands(tr: Translator, where: Where) -> list[BotCommand]:
+    return [BotCommand(c.name, tr._(c.description)) for c in menu_commands(where)]
+
+
+async def publish_commands(app: MulinApp, catalogs: Catalogs) -> None:
+    """Command menus per language (zh, en, and the default) and per chat kind (SPEC)."""
+    for where, scope in (
+        (Where.PRIVATE, BotCommandScopeAllPrivateChats()),
+        (Where.GROUP, BotCommandScopeAllGroupChats()),
+    ):
+        for tr in catalogs.all:
+            await app.bot.set_my_commands(
+                _commands(tr, where), scope=scope, language_code=tr.language
+            )
+        await app.bot.set_my_commands(_commands(catalogs.get(None), where), scope=scope)

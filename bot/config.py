@@ -1,0 +1,98 @@
+"""Settings, read once from the environment in main() and passed down (SPEC.md, Settings)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en")
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable so that it can be fixed."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str
+    db_path: Path
+    tz: ZoneInfo
+    locale: str
+    admins: frozenset[int]
+
+    def require_token(self) -> str:
+        """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
+        if not self.token:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN", "is required; get one from @BotFather and set it"
+            )
+        return self.token
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+        if token is not None and (":" not in token or any(c.isspace() for c in token)):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN", "does not look like a bot token (123456:ABC…)"
+            )
+
+        api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                "TELEGRAM_API_URL", f"must start with http:// or https:// ({api_url!r})"
+            )
+
+        tz_name = env.get("MULIN_TZ", "").strip() or "Asia/Shanghai"
+        try:
+            tz = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "MULIN_TZ", f"unknown time zone {tz_name!r} (e.g. Asia/Shanghai)"
+            ) from None
+
+        locale = normalize_locale(env.get("MULIN_LOCALE", "").strip() or "zh_CN")
+        if locale is None:
+            raise SettingsError(
+                "MULIN_LOCALE",
+                f"unsupported locale {env.get('MULIN_LOCALE')!r}; use one of {', '.join(SUPPORTED_LOCALES)}",
+            )
+
+        admins: set[int] = set()
+        for part in env.get("MULIN_ADMINS", "").replace(" ", "").split(","):
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise SettingsError("MULIN_ADMINS", f"{part!r} is not a Telegram user id (digits)")
+            admins.add(int(part))
+
+        db_path = Path(env.get("MULIN_DB", "").strip() or "data/mulin.sqlite3")
+        return cls(
+            token=token,
+            api_url=api_url.rstrip("/"),
+            db_path=db_path,
+            tz=tz,
+            locale=locale,
+            admins=frozenset(admins),
+        )
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map the spellings people and Telegram use (zh, zh-hans, zh_CN, en-US…) to a catalog."""
+    if not value:
+        return None
+    v = value.strip().replace("-", "_").lower()
+    if v in {"zh", "中文", "简体中文", "汉语", "cn"} or v.startswith("zh"):
+        return "zh_CN"
+    if v in {"en", "english", "英文", "英语"} or v.startswith("en"):
+        return "en"
+    return None

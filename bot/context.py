@@ -1,0 +1,85 @@
+"""A typed context: handlers reach storage, settings and the reader's language without casts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.i18n import Catalogs, Translator
+from bot.permissions import Actor
+from bot.storage import Storage
+
+
+class Services:
+    """What the whole application shares; PTB keeps it as bot_data (built with no arguments)."""
+
+    storage: Storage
+    settings: Settings
+    catalogs: Catalogs
+
+
+class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
+    """One per update, shared by the handler groups; the tracking handler fills in the languages."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._chat_tr: Translator | None = None
+        self._user_tr: Translator | None = None
+        self.update_id: int | None = None
+
+    @property
+    def storage(self) -> Storage:
+        return self.bot_data.storage
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    @property
+    def catalogs(self) -> Catalogs:
+        return self.bot_data.catalogs
+
+    @property
+    def t(self) -> Translator:
+        """The language of the chat this update came from (a group's, or the user's in private)."""
+        return self._chat_tr or self.catalogs.get(None)
+
+    @property
+    def ut(self) -> Translator:
+        """The language of the user who sent this update (popups and private messages)."""
+        return self._user_tr or self.t
+
+    def set_languages(self, chat: Translator, user: Translator) -> None:
+        self._chat_tr, self._user_tr = chat, user
+
+    def actor(self, user_id: int, community_id: int | None) -> Actor:
+        roles = self.storage.roles_of(user_id, community_id) if community_id is not None else ()
+        return Actor.of(user_id, roles, self.settings.admins)
+
+    def translator_for_user(self, user_id: int) -> Translator:
+        user = self.storage.user(user_id)
+        if user is None:
+            return self.catalogs.get(None)
+        return self.catalogs.for_user(user.locale, user.language_code)
+
+    def translator_for_chat(self, chat_id: int) -> Translator:
+        chat = self.storage.chat(chat_id)
+        if chat is not None and chat.is_group:
+            return self.catalogs.get(chat.locale)
+        return self.translator_for_user(chat_id)
+
+
+def ids(update: Update) -> tuple[int, int]:
+    """(chat id, user id) of an update that has both; handlers use it after filters ensured so."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        raise ValueError("update without chat or user")
+    return chat.id, user.id

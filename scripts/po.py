@@ -1,0 +1,57 @@
+"""Catalog chores for `make i18n`: English msgids are their own translation; list what is missing.
+
+usage: python scripts/po.py fill-en | missing
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+
+def _load(locale: str):  # type: ignore[no-untyped-def]
+    path = LOCALES / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        return path, read_po(f, locale=locale)
+
+
+def fill_en() -> None:
+    path, catalog = _load("en")
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            if not all(message.string):
+                message.string = message.id
+        elif not message.string:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False)
+
+
+def missing() -> int:
+    count = 0
+    for locale in ("zh_CN", "en"):
+        _, catalog = _load(locale)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings) or message.fuzzy:
+                print(f"{locale}: {message.id!r}")
+                count += 1
+    return count
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["fill-en"]:
+        fill_en()
+    elif sys.argv[1:] == ["missing"]:
+        sys.exit(1 if missing() else 0)
+    else:
+        sys.exit(__doc__)
