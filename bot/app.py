@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import (
@@ -84,3 +86,33 @@ async def publish_commands(app: MulinApp, catalogs: Catalogs) -> None:
                 _commands(tr, where), scope=scope, language_code=tr.language
             )
         await app.bot.set_my_commands(_commands(catalogs.get(None), where), scope=scope)
+
+
+@asynccontextmanager
+async def running(app: MulinApp, *, poll_timeout: int = 10) -> AsyncIterator[MulinApp]:
+    """Serve Telegram from inside an existing event loop (the demo, benchmarks, tests).
+
+    The same steps, in the same order, as PTB's run_polling, which `python -m bot run` uses.
+    """
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

@@ -1,0 +1,169 @@
+"""`python -m bot demo`: the real bot against the local Bot API emulator, offline, on a temp
+database, playing a scripted day in the life of Anhai's grid groups and printing the transcript.
+
+The script (scenes, residents' words) is data for the show, like a test's input; everything the
+bot says comes from the bot. Each capability adds its scene to SCENES.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.emulator import Chat, Emulator, Message, User
+
+TOKEN = "100200300:DEMO"
+ADMIN_ID = 10001
+
+
+@dataclass
+class Director:
+    """Plays the people, waits for the bot after every step and prints what everyone saw."""
+
+    emu: Emulator
+    out: Callable[[str], None]
+    chats: dict[int, Chat] = field(default_factory=dict)
+    people: dict[str, User] = field(default_factory=dict)
+    _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
+
+    def person(self, key: str, name: str, *, username: str | None = None, lang: str = "zh-hans",
+               user_id: int | None = None) -> User:
+        user = self.emu.add_user(name, username=username, language_code=lang, user_id=user_id)
+        self.people[key] = user
+        self.chats[user.id] = self.emu.private_chat(user)
+        return user
+
+    def scene(self, title: str) -> None:
+        self.out("")
+        self.out(f"━━━━ {title} ━━━━")
+
+    def _where(self, chat: Chat) -> str:
+        if chat.type == "private":
+            user = next((u for u in self.people.values() if u.id == chat.id), None)
+            return f"私聊 private · {user.first_name if user else chat.id}"
+        return chat.title or str(chat.id)
+
+    async def settle(self) -> None:
+        await self.emu.wait_idle()
+        for chat in self.chats.values():
+            seen = self._seen.setdefault(chat.id, {})
+            for m in self.emu.bot_messages(chat):
+                state = (m.text or m.caption, m.edits)
+                if m.message_id not in seen:
+                    self._print_bot(chat, m, edited=False)
+                elif seen[m.message_id] != state:
+                    self._print_bot(chat, m, edited=True)
+                seen[m.message_id] = state
+
+    def _print_bot(self, chat: Chat, m: Message, *, edited: bool) -> None:
+        tag = "🤖 睦邻" + (" (edited)" if edited else "")
+        body = (m.text or m.caption or "").splitlines() or [""]
+        if m.document is not None:
+            body.append(f"📎 {m.document.file_name}")
+        self.out(f"[{self._where(chat)}] {tag}: {body[0]}")
+        pad = " " * 6
+        for line in body[1:]:
+            self.out(f"{pad}{line}")
+        for row in m.buttons:
+            self.out(pad + "  ".join(f"[ {b.text} ]" for b in row))
+
+    async def say(self, who: str, chat: Chat, text: str, *, reply_to: Message | None = None) -> None:
+        user = self.people[who]
+        self.chats.setdefault(chat.id, chat)
+        note = " (reply)" if reply_to is not None else ""
+        self.out(f"[{self._where(chat)}] {user.first_name}{note}: {text}")
+        await self.emu.send(user, chat, text, reply_to=reply_to)
+        await self.settle()
+
+    async def press(self, who: str, message: Message, label: str) -> None:
+        user = self.people[who]
+        chat = self.chats[message.chat_id]
+        self.out(f"[{self._where(chat)}] {user.first_name} presses [ {label} ]")
+        answer = await self.emu.press(user, message, label)
+        if answer.text:
+            self.out(f"      💬 {answer.text}")
+        await self.settle()
+
+    async def new_group(self, title: str, creator: str) -> Chat:
+        chat = self.emu.add_group(title, creator=self.people[creator])
+        self.chats[chat.id] = chat
+        self.out(f"({self.people[creator].first_name} creates the group “{title}” and adds the bot)")
+        await self.emu.add_bot(chat, by=self.people[creator])
+        await self.settle()
+        return chat
+
+    def last(self, chat: Chat) -> Message:
+        return self.emu.last_bot_message(chat)
+
+
+async def scene_setup(d: Director) -> None:
+    """Foundation: an admin registers a grid group and grants roles; residents ask for help."""
+    d.person("admin", "镇管理员", username="anhai_admin", user_id=ADMIN_ID)
+    d.person("yang", "杨春英", username="yang_wuye")  # 侨兴物业经理
+    d.person("lin", "林网格员", username="lin_grid")
+    d.person("chen", "陈书记", username="chen_xian")  # 西安村
+    d.person("amei", "阿美", username="amei")
+    d.person("tom", "Tom", username="tom_lee", lang="en")
+
+    d.scene("第一幕 · 登记网格群  Scene 1 · registering a grid group")
+    group = await d.new_group("海景湾二期 · 第8网格群", "admin")
+    await d.say("admin", group, "/setup 西安村 第8网格")
+    for key in ("chen", "lin", "yang", "amei", "tom"):
+        await d.emu.send(d.people[key], group, "大家好")
+    await d.settle()
+    await d.say("admin", group, "/grant community @chen_xian")
+    await d.say("chen", group, "/grant grid @lin_grid")
+    await d.say("chen", group, "/grant property @yang_wuye")
+    await d.say("amei", group, "/grant grid @amei")
+
+    d.scene("第二幕 · 居民求助  Scene 2 · residents ask for help")
+    await d.say("amei", d.chats[d.people["amei"].id], "/start")
+    await d.press("amei", d.last(d.chats[d.people["amei"].id]), "❓ 帮助")
+    await d.say("tom", d.chats[d.people["tom"].id], "/help")
+    await d.say("tom", group, "/help")
+    await d.say("lin", group, "/help")
+
+
+SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup]
+
+
+async def play(out: Callable[[str], None]) -> int:
+    with tempfile.TemporaryDirectory(prefix="mulin-demo-") as tmp:
+        async with Emulator(token=TOKEN, bot_username="mulin_demo_bot", bot_name="睦邻") as emu:
+            settings = Settings.from_env(
+                {
+                    "TELEGRAM_BOT_TOKEN": TOKEN,
+                    "TELEGRAM_API_URL": emu.api_url,
+                    "MULIN_DB": str(Path(tmp) / "demo.sqlite3"),
+                    "MULIN_ADMINS": str(ADMIN_ID),
+                    "MULIN_TZ": os.environ.get("MULIN_TZ", "Asia/Shanghai"),
+                }
+            )
+            out("睦邻 Mulin — offline demo: the real bot against a local Bot API emulator")
+            out(f"(emulator at {emu.api_url}; database {settings.db_path})")
+            async with running(build_application(settings), poll_timeout=5):
+                director = Director(emu, out)
+                for scene in SCENES:
+                    await scene(director)
+            if emu.errors:
+                out(f"\n✗ the bot caused {len(emu.errors)} API errors: {emu.errors}")
+                return 1
+            out("\n✓ demo finished: no API errors")
+    return 0
+
+
+def run_demo() -> int:
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(play(lambda line: print(line, flush=True)))
+
+
+if __name__ == "__main__":
+    sys.exit(run_demo())
