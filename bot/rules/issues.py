@@ -1,0 +1,175 @@
+"""The issue state machine of SPEC "Issues: the three boards", in one table.
+
+Handlers, the issue card's buttons, the daily jobs and /help all ask this module, so that who
+may do what to an issue in which state is written down exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeAlias
+
+
+class State(StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+
+class Priority(StrEnum):
+    MINOR = "minor"
+    MAJOR = "major"
+    URGENT = "urgent"
+
+
+class Command(StrEnum):
+    """Declaration order is the table's order, and so the order of buttons on a card."""
+
+    ESCALATE = "escalate"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    REJECT = "reject"
+    DUP = "dup"
+    PRIORITY = "priority"
+    NOTE = "note"
+    AUTO_ESCALATE = "auto_escalate"  # the daily follow-up job, acting as the system
+    NOT_FIXED = "not_fixed"  # the reporter's "not fixed" button on a resolved issue
+
+
+# Plain strings: the bot's Role is a StrEnum with these values, so they compare equal.
+GRID = "grid"
+PROPERTY = "property"
+COMMUNITY = "community"
+ORGANIZER = "organizer"
+ALL_ROLES: frozenset[str] = frozenset({GRID, PROPERTY, COMMUNITY, ORGANIZER})
+MODERATORS: frozenset[str] = frozenset({GRID, PROPERTY, COMMUNITY})
+GRID_OR_COMMUNITY: frozenset[str] = frozenset({GRID, COMMUNITY})
+
+
+@dataclass(frozen=True)
+class Who:
+    """The actor as seen from the issue's community.
+
+    `reporter` is about this one issue; `system` is the daily job, which holds no role.
+    """
+
+    roles: frozenset[str]
+    superadmin: bool = False
+    reporter: bool = False
+    system: bool = False
+
+    @property
+    def effective_roles(self) -> frozenset[str]:
+        # SPEC: superadmins hold every role everywhere (but are not the reporter unless they are).
+        return ALL_ROLES if self.superadmin else self.roles
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: `command` on an issue in one of `sources`, by whom, to where.
+
+    `target` None means the state does not change (priority, note).
+    """
+
+    command: Command
+    sources: frozenset[State]
+    roles: frozenset[str] = frozenset()
+    reporter: bool = False
+    system: bool = False
+    target: State | None = None
+
+    def permits(self, who: Who) -> bool:
+        return (
+            bool(self.roles & who.effective_roles)
+            or (self.reporter and who.reporter)
+            or (self.system and who.system)
+        )
+
+
+_OPEN = frozenset({State.OPEN})
+_ESCALATED = frozenset({State.ESCALATED})
+_RESOLVED = frozenset({State.RESOLVED})
+_ACTIVE = frozenset({State.OPEN, State.ESCALATED})
+
+TABLE: tuple[Transition, ...] = (
+    Transition(Command.ESCALATE, _OPEN, MODERATORS, target=State.ESCALATED),
+    Transition(Command.CLOSE, _OPEN, MODERATORS, target=State.RESOLVED),
+    # Once escalated, property has said it cannot solve it: only grid or community close it.
+    Transition(Command.CLOSE, _ESCALATED, GRID_OR_COMMUNITY, target=State.RESOLVED),
+    Transition(Command.REOPEN, _RESOLVED, GRID_OR_COMMUNITY, reporter=True, target=State.OPEN),
+    Transition(Command.REJECT, _ACTIVE, GRID_OR_COMMUNITY, target=State.REJECTED),
+    Transition(Command.DUP, _ACTIVE, GRID_OR_COMMUNITY, target=State.REJECTED),
+    Transition(Command.PRIORITY, _ACTIVE, MODERATORS),
+    Transition(Command.NOTE, _ACTIVE, MODERATORS),
+    Transition(Command.AUTO_ESCALATE, _OPEN, system=True, target=State.ESCALATED),
+    Transition(Command.NOT_FIXED, _RESOLVED, reporter=True, target=State.OPEN),
+)
+
+
+class Reason(StrEnum):
+    """Why a command was refused; the two call for different replies.
+
+    `wrong_state`: the command does not apply to an issue in this state at all, and this actor
+    could run it on an issue in another state ("#12 is already resolved").
+    `not_allowed`: everything else: the actor may never run the command, or someone else could
+    run it on this very issue (property closing an escalated issue: a grid worker could).
+    """
+
+    NOT_ALLOWED = "not_allowed"
+    WRONG_STATE = "wrong_state"
+
+
+@dataclass(frozen=True)
+class Allowed:
+    new_state: State
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: Reason
+
+
+Decision: TypeAlias = Allowed | Refused
+
+
+def _rows(command: Command) -> tuple[Transition, ...]:
+    return tuple(row for row in TABLE if row.command == command)
+
+
+def states_from(command: Command) -> frozenset[State]:
+    """The states in which anyone at all may run the command."""
+    return frozenset(state for row in _rows(command) for state in row.sources)
+
+
+def decide(state: State, command: Command, who: Who) -> Decision:
+    rows = _rows(command)
+    for row in rows:
+        if state in row.sources and row.permits(who):
+            return Allowed(row.target if row.target is not None else state)
+    if state not in states_from(command) and any(row.permits(who) for row in rows):
+        return Refused(Reason.WRONG_STATE)
+    return Refused(Reason.NOT_ALLOWED)
+
+
+def allowed_commands(state: State, who: Who) -> list[Command]:
+    """What to offer as buttons on the card; the daily job's command is never a button."""
+    return [
+        command
+        for command in Command
+        if command is not Command.AUTO_ESCALATE and isinstance(decide(state, command, who), Allowed)
+    ]
+
+
+_BOARDS: dict[State, str | None] = {
+    State.OPEN: "residents",
+    State.ESCALATED: "property",
+    State.RESOLVED: "community",
+    State.REJECTED: None,
+}
+
+
+def board(state: State) -> str | None:
+    """居民说 / 物业说 / 社区说; a rejected issue sits on no board."""
+    return _BOARDS[state]

@@ -1,0 +1,47 @@
+"""bot/rules stays pure: it imports nothing else from the bot and touches no clock or file."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+RULES = Path(__file__).resolve().parents[3] / "bot" / "rules"
+MODULES = sorted(RULES.glob("*.py"))
+ALLOWED_STDLIB = {
+    "__future__", "ast", "collections", "dataclasses", "datetime", "enum", "re", "typing",
+    "unicodedata",
+}  # fmt: skip
+
+
+def test_found_the_modules() -> None:
+    names = {path.stem for path in MODULES}
+    assert {"issues", "similarity", "ratelimit", "categories", "followup"} <= names
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_imports(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "use absolute imports"
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            assert name.startswith("bot.rules") or top in ALLOWED_STDLIB, name
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_no_clock_or_io(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+    assert not calls & {"now", "utcnow", "today", "time", "open", "print", "input"}
