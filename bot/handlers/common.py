@@ -65,6 +65,13 @@ async def start(update: Update, context: CustomContext) -> None:
     if not is_private(update):
         await reply(update, t._("I'm here. Send /help to see what I can do in this group."))
         return
+    payload = context.args[0] if context.args else ""
+    if payload == "help":
+        await send_help(update, context)
+        return
+    if payload == "lang":
+        await send_language_picker(update, context)
+        return
     user = update.effective_user
     name = esc(user.first_name) if user else ""
     text = t._(
@@ -157,8 +164,7 @@ async def lang(update: Update, context: CustomContext) -> None:
     t = context.t
     arg = command_text(message)
     if not arg:
-        text = t._("The language here is {language}. Choose:").format(language=t.display_name)
-        await reply(update, text, language_picker(t, context.catalogs.all))
+        await send_language_picker(update, context)
         return
     locale = normalize_locale(arg.split()[0])
     if locale is None or len(arg.split()) > 1:
@@ -211,7 +217,7 @@ async def set_language(
 
 def private_link(context: CustomContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.ut._("Open private chat"), url=context.bot.link)]]
+        [[InlineKeyboardButton(context.ut._("Open private chat"), url=f"{context.bot.link}?start=lang")]]
     )
 
 
@@ -240,12 +246,13 @@ async def on_menu_button(update: Update, context: CustomContext) -> None:
     if choice == "help":
         await send_help(update, context)
     elif choice == "lang":
-        t = context.t
-        await reply(
-            update,
-            t._("The language here is {language}. Choose:").format(language=t.display_name),
-            language_picker(t, context.catalogs.all),
-        )
+        await send_language_picker(update, context)
+
+
+async def send_language_picker(update: Update, context: CustomContext) -> None:
+    t = context.t
+    text = t._("The language here is {language}. Choose:").format(language=t.display_name)
+    await reply(update, text, language_picker(t, context.catalogs.all))
 
 
 async def unknown_command(update: Update, context: CustomContext) -> None:

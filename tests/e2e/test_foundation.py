@@ -24,6 +24,17 @@ async def test_an_unsupported_telegram_language_falls_back_to_mulin_locale(world
     assert "您在这里可以做的事" in (reply.text or "")
 
 
+async def test_deep_links_open_help_and_the_language_picker(world: World) -> None:
+    amei = world.person("阿美")
+    dm = world.emu.private_chat(amei)
+    reply = await world.say_one(amei, dm, "/start lang")
+    assert reply.labels() == ["✓ 中文", "English"]
+    reply = await world.say_one(amei, dm, "/start help")
+    assert "您在这里可以做的事" in (reply.text or "")
+    reply = await world.say_one(amei, dm, "/start <unknown>")
+    assert "阿美，您好" in (reply.text or "")
+
+
 async def test_menu_buttons_answer(world: World) -> None:
     amei = world.person("阿美")
     dm = world.emu.private_chat(amei)
@@ -114,13 +125,13 @@ async def test_grant_and_revoke_by_reply_and_by_username(world: World) -> None:
     await world.emu.wait_idle()
 
     done = await world.say_one(admin, group, "/grant 网格员", reply_to=lins_message)
-    assert "林网格员现在是西安村的网格员" in (done.text or "")
+    assert "林网格员 现在是西安村的网格员" in (done.text or "")
     again = await world.say_one(admin, group, "/grant grid", reply_to=lins_message)
     assert "已经是" in (again.text or "")
     done = await world.say_one(admin, group, "/grant property @amei")
-    assert "@amei现在是西安村的物业" in (done.text or "")
+    assert "@amei 现在是西安村的物业" in (done.text or "")
     taken = await world.say_one(admin, group, "/revoke property @AMEI")
-    assert "@amei已不再是西安村的物业" in (taken.text or "")
+    assert "@amei 已不再是西安村的物业" in (taken.text or "")
     nothing = await world.say_one(admin, group, "/revoke property @amei")
     assert "无需收回" in (nothing.text or "")
 
@@ -180,13 +191,13 @@ async def test_grant_in_private_picks_or_asks_for_the_community(world: World) ->
     ask = await world.say_one(admin, admin_dm, "/grant community @chen")
     assert "哪个社区" in (ask.text or "") and "西安村" in (ask.text or "")
     done = await world.say_one(admin, admin_dm, "/grant community @chen 西安村")
-    assert "@chen现在是西安村的社区干部" in (done.text or "")
+    assert "@chen 现在是西安村的社区干部" in (done.text or "")
     unknown = await world.say_one(admin, admin_dm, "/grant community @chen 火星村")
     assert "没有“火星村”这个社区" in (unknown.text or "")
 
     # chen holds the community role in one community only: no need to name it
     done = await world.say_one(chen, world.emu.private_chat(chen), "/grant grid @amei")
-    assert "@amei现在是西安村的网格员" in (done.text or "")
+    assert "@amei 现在是西安村的网格员" in (done.text or "")
     refused = await world.say_one(amei, world.emu.private_chat(amei), "/grant grid @chen")
     assert "不是任何社区的社区干部" in (refused.text or "")
 
@@ -218,7 +229,7 @@ async def test_lang_in_a_group_is_for_moderators(world: World) -> None:
 
     refused = await world.say_one(amei, group, "/lang en")
     assert "只有网格员、物业和社区干部可以设置群语言" in (refused.text or "")
-    assert refused.buttons[0][0].url == "https://t.me/mulin_bot"
+    assert refused.buttons[0][0].url == "https://t.me/mulin_bot?start=lang"
     picker = await world.say_one(amei, group, "/lang")
     answer = await world.press(amei, picker, "English")
     assert answer.show_alert and "只有网格员" in (answer.text or "")
@@ -267,9 +278,7 @@ async def test_a_redelivered_update_has_one_effect_and_no_second_reply(world: Wo
     group = await world.group("海景湾二期", admin=creator)
     await world.say(creator, group, "/setup 西安村 第8网格")
     count = len(world.emu.bot_messages(group))
-    setup_update = max(u for u, _ in world.emu.delivered()) if hasattr(world.emu, "delivered") else None
-    if setup_update is None:
-        pytest.skip("emulator cannot name delivered updates")
+    setup_update = max(world.emu.update_queue.history)
     world.emu.redeliver(setup_update)
     await world.emu.wait_idle()
     assert len(world.emu.bot_messages(group)) == count
@@ -320,8 +329,12 @@ async def test_telegram_errors_are_survived(world: World) -> None:
     dm = world.emu.private_chat(amei)
     await world.say(amei, dm, "/start")
     world.emu.fail_next("sendMessage", status=429, retry_after=1)
-    reply = await world.say_one(amei, dm, "/help")  # waited out and sent once
-    assert "您在这里可以做的事" in (reply.text or "")
+    before = len(world.emu.bot_messages(dm))
+    await world.emu.send(amei, dm, "/help")
+    await world.emu.wait_for(lambda: len(world.emu.bot_messages(dm)) > before, timeout=5)
+    await world.emu.wait_idle()
+    replies = world.emu.bot_messages(dm)[before:]
+    assert len(replies) == 1 and "您在这里可以做的事" in (replies[0].text or "")  # waited out, sent once
     world.emu.fail_next("sendMessage", status=400, description="Bad Request: injected")
     replies = await world.say(amei, dm, "/help")
     assert [m.text for m in replies] == ["抱歉，我这边出了点问题。请稍后再试；如果一直这样，请告诉您的网格员。"]
