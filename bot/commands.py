@@ -74,8 +74,7 @@ def visible_commands(
         for c in COMMANDS
         if where in c.where
         and (
-            (not c.who
-            and not c.chat_admins)
+            (not c.who and not c.chat_admins)
             or superadmin
             or bool(c.who & roles)
             or (c.chat_admins and chat_admin)

@@ -34,8 +34,15 @@ class Director:
     people: dict[str, User] = field(default_factory=dict)
     _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
 
-    def person(self, key: str, name: str, *, username: str | None = None, lang: str = "zh-hans",
-               user_id: int | None = None) -> User:
+    def person(
+        self,
+        key: str,
+        name: str,
+        *,
+        username: str | None = None,
+        lang: str = "zh-hans",
+        user_id: int | None = None,
+    ) -> User:
         user = self.emu.add_user(name, username=username, language_code=lang, user_id=user_id)
         self.people[key] = user
         self.chats[user.id] = self.emu.private_chat(user)
@@ -75,7 +82,9 @@ class Director:
         for row in m.buttons:
             self.out(pad + "  ".join(f"[ {b.text} ]" for b in row))
 
-    async def say(self, who: str, chat: Chat, text: str, *, reply_to: Message | None = None) -> None:
+    async def say(
+        self, who: str, chat: Chat, text: str, *, reply_to: Message | None = None
+    ) -> None:
         user = self.people[who]
         self.chats.setdefault(chat.id, chat)
         note = " (reply)" if reply_to is not None else ""
@@ -95,7 +104,9 @@ class Director:
     async def new_group(self, title: str, creator: str) -> Chat:
         chat = self.emu.add_group(title, creator=self.people[creator])
         self.chats[chat.id] = chat
-        self.out(f"({self.people[creator].first_name} creates the group “{title}” and adds the bot)")
+        self.out(
+            f"({self.people[creator].first_name} creates the group “{title}” and adds the bot)"
+        )
         await self.emu.add_bot(chat, by=self.people[creator])
         await self.settle()
         return chat

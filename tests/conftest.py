@@ -49,20 +49,30 @@ class World:
         await self.stop_bot()
         return await self.start_bot()
 
-    def person(self, name: str, *, username: str | None = None, lang: str = "zh-hans",
-               user_id: int | None = None) -> User:
+    def person(
+        self,
+        name: str,
+        *,
+        username: str | None = None,
+        lang: str = "zh-hans",
+        user_id: int | None = None,
+    ) -> User:
         user = self.emu.add_user(name, username=username, language_code=lang, user_id=user_id)
         self.people[name] = user
         return user
 
-    async def say(self, user: User, chat: Chat, text: str, *, reply_to: Message | None = None) -> list[Message]:
+    async def say(
+        self, user: User, chat: Chat, text: str, *, reply_to: Message | None = None
+    ) -> list[Message]:
         """Send a message and return what the bot sent in that chat in answer (after edits)."""
         before = {m.message_id for m in self.emu.bot_messages(chat)}
         await self.emu.send(user, chat, text, reply_to=reply_to)
         await self.emu.wait_idle()
         return [m for m in self.emu.bot_messages(chat) if m.message_id not in before]
 
-    async def say_one(self, user: User, chat: Chat, text: str, *, reply_to: Message | None = None) -> Message:
+    async def say_one(
+        self, user: User, chat: Chat, text: str, *, reply_to: Message | None = None
+    ) -> Message:
         replies = await self.say(user, chat, text, reply_to=reply_to)
         assert len(replies) == 1, [m.text for m in replies]
         return replies[0]

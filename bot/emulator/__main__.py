@@ -21,8 +21,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--token", default="123456:TEST")
     parser.add_argument("--bot-username", default="mulin_bot")
     parser.add_argument("--bot-name", default="睦邻")
-    parser.add_argument("--rate-limits", action="store_true",
-                        help="answer 429 beyond Telegram's broadcast limits")
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="answer 429 beyond Telegram's broadcast limits"
+    )
     return parser.parse_args(argv)
 
 

@@ -40,9 +40,16 @@ from .wire import member_update_json, message_json, user_json
 CALLBACK_DATA_LIMIT = 64
 INLINE_BUTTON_LIMIT = 100
 _INLINE_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 _MAY_BE_EMPTY = frozenset({"switch_inline_query", "switch_inline_query_current_chat"})
 _URL_SCHEMES = ("http://", "https://", "tg://")
@@ -127,8 +134,11 @@ class Backend:
         elif chat_id.startswith("@"):
             name = chat_id[1:].lower()
             state = next(
-                (s for s in self.world.chats.values()
-                 if s.chat.type != "private" and (s.chat.username or "").lower() == name),
+                (
+                    s
+                    for s in self.world.chats.values()
+                    if s.chat.type != "private" and (s.chat.username or "").lower() == name
+                ),
                 None,
             )
         if state is None:
@@ -233,7 +243,8 @@ class Backend:
                 if not text.strip():
                     raise bad_request("BUTTON_TEXT_INVALID")
                 actions = [
-                    a for a in _INLINE_ACTIONS
+                    a
+                    for a in _INLINE_ACTIONS
                     if a in button and (button[a] != "" or a in _MAY_BE_EMPTY)
                 ]
                 if not actions:
@@ -276,8 +287,12 @@ class Backend:
                     raise bad_request("IMAGE_PROCESS_FAILED")
                 width, height = image_size(value.data)
             return self.world.store_file(
-                value.data, kind=kind, file_name=None if kind == "photo" else value.filename,
-                mime_type=None if kind == "photo" else mime, width=width, height=height,
+                value.data,
+                kind=kind,
+                file_name=None if kind == "photo" else value.filename,
+                mime_type=None if kind == "photo" else mime,
+                width=width,
+                height=height,
             )
         known = self.world.files.get(value)
         if known is not None:
@@ -286,9 +301,12 @@ class Backend:
             self.warnings.append(f"file by URL {value!r} was not downloaded (offline emulator)")
             name = value.rstrip("/").rsplit("/", 1)[-1] or "file"
             return self.world.store_file(
-                b"", kind=kind, file_name=None if kind == "photo" else name,
+                b"",
+                kind=kind,
+                file_name=None if kind == "photo" else name,
                 mime_type=None if kind == "photo" else mimetypes.guess_type(name)[0],
-                width=100 if kind == "photo" else None, height=100 if kind == "photo" else None,
+                width=100 if kind == "photo" else None,
+                height=100 if kind == "photo" else None,
             )
         raise bad_request("wrong file identifier/HTTP URL specified")
 
@@ -303,8 +321,9 @@ class Backend:
     def queue_message(self, message: Message) -> None:
         """Deliver a message a user sent (or a service message) to the bot, if it is there."""
         state = self.world.chats[message.chat_id]
-        about_bot = (message.left_chat_member is not None
-                     and message.left_chat_member.id == self.bot.id)
+        about_bot = (
+            message.left_chat_member is not None and message.left_chat_member.id == self.bot.id
+        )
         if state.is_group and state.status(self.bot.id) not in PRESENT and not about_bot:
             return
         self.updates.push("message", self.message_json(message))

@@ -34,7 +34,10 @@ async def log_out(b: Backend, call: Call) -> Any:
 async def get_updates(b: Backend, call: Call) -> Any:
     p = call.params
     updates = await b.updates.get_updates(
-        p.get("offset"), p.get("limit"), max(0, p.get("timeout", 0)), p.get("allowed_updates"),
+        p.get("offset"),
+        p.get("limit"),
+        max(0, p.get("timeout", 0)),
+        p.get("allowed_updates"),
         call.client_connected,
     )
     if updates:

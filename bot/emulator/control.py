@@ -33,8 +33,11 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
 
 
 def _reply(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                        status=status, content_type="application/json")
+    return web.Response(
+        body=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        status=status,
+        content_type="application/json",
+    )
 
 
 class _Routes:
@@ -56,8 +59,10 @@ class _Routes:
     async def add_user(self, request: web.Request) -> web.Response:
         body = await self._body(request)
         user = self.emu.add_user(
-            body.get("first_name", "User"), username=body.get("username"),
-            language_code=body.get("language_code"), last_name=body.get("last_name"),
+            body.get("first_name", "User"),
+            username=body.get("username"),
+            language_code=body.get("language_code"),
+            last_name=body.get("last_name"),
             user_id=body.get("user_id"),
         )
         return _reply(user_json(user))
@@ -65,8 +70,11 @@ class _Routes:
     async def add_group(self, request: web.Request) -> web.Response:
         body = await self._body(request)
         creator = self._user({"user_id": body["creator_id"]}) if "creator_id" in body else None
-        chat = self.emu.add_group(body.get("title", "Group"), creator=creator,
-                                  supergroup=bool(body.get("supergroup", False)))
+        chat = self.emu.add_group(
+            body.get("title", "Group"),
+            creator=creator,
+            supergroup=bool(body.get("supergroup", False)),
+        )
         if body.get("add_bot", True) and creator is not None:
             await self.emu.add_bot(chat, by=creator)
         return _reply({"id": chat.id, "type": chat.type, "title": chat.title})
@@ -95,8 +103,9 @@ class _Routes:
     async def wait_idle(self, request: web.Request) -> web.Response:
         body = await self._body(request)
         try:
-            await self.emu.wait_idle(float(body.get("quiet", 0.05)),
-                                     float(body.get("timeout", 10.0)))
+            await self.emu.wait_idle(
+                float(body.get("quiet", 0.05)), float(body.get("timeout", 10.0))
+            )
         except TimeoutError as exc:
             return _reply({"ok": False, "error": str(exc)}, 409)
         return _reply({"ok": True})
@@ -115,11 +124,13 @@ class _Routes:
         counts: dict[str, int] = {}
         for method, _ in self.emu.requests:
             counts[method] = counts.get(method, 0) + 1
-        return _reply({
-            "requests": len(self.emu.requests),
-            "by_method": counts,
-            "errors": [str(e) for e in self.emu.errors],
-            "warnings": len(self.emu.warnings),
-            "pending_updates": len(self.emu.update_queue.pending),
-            "messages": sum(len(s.messages) for s in self.emu.world.chats.values()),
-        })
+        return _reply(
+            {
+                "requests": len(self.emu.requests),
+                "by_method": counts,
+                "errors": [str(e) for e in self.emu.errors],
+                "warnings": len(self.emu.warnings),
+                "pending_updates": len(self.emu.update_queue.pending),
+                "messages": sum(len(s.messages) for s in self.emu.world.chats.values()),
+            }
+        )

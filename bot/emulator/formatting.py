@@ -20,9 +20,25 @@ CAPTION_LIMIT = 1024
 _TRIM = " \t\r\n\x0b\x0c"
 _ENTITY_TYPES = frozenset(
     {
-        "mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number",
-        "bold", "italic", "underline", "strikethrough", "spoiler", "blockquote",
-        "expandable_blockquote", "code", "pre", "text_link", "text_mention", "custom_emoji",
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
         "date_time",
     }
 )
@@ -106,8 +122,12 @@ def _resolve_mention(entity: dict[str, Any], lookup_user: UserLookup) -> dict[st
     user = lookup_user(int(match.group(1))) if match else None
     if user is None:
         return entity
-    return {"type": "text_mention", "offset": entity["offset"], "length": entity["length"],
-            "user": user}
+    return {
+        "type": "text_mention",
+        "offset": entity["offset"],
+        "length": entity["length"],
+        "user": user,
+    }
 
 
 def _checked_entities(
@@ -134,7 +154,7 @@ def _checked_entities(
         if kind == "text_link":
             url = entity.get("url")
             if url is None:
-                raise bad_request('can\'t parse MessageEntity: Can\'t find field "url"')
+                raise bad_request("can't parse MessageEntity: Can't find field \"url\"")
             checked = checked_link(url)
             if checked is None:
                 reason = "URL host is empty" if not url else "Wrong HTTP URL"
@@ -143,7 +163,7 @@ def _checked_entities(
         elif kind == "text_mention":
             user = entity.get("user")
             if user is None:
-                raise bad_request('can\'t parse MessageEntity: Can\'t find field "user"')
+                raise bad_request("can't parse MessageEntity: Can't find field \"user\"")
             known = lookup_user(int(user["id"]))
             if known is None:
                 raise bad_request("user not found")
@@ -151,7 +171,7 @@ def _checked_entities(
         elif kind == "custom_emoji":
             emoji_id = entity.get("custom_emoji_id")
             if emoji_id is None:
-                raise bad_request('can\'t parse MessageEntity: Can\'t find field "custom_emoji_id"')
+                raise bad_request("can't parse MessageEntity: Can't find field \"custom_emoji_id\"")
             clean["custom_emoji_id"] = emoji_id
         elif kind == "pre" and entity.get("language"):
             clean["language"] = entity["language"]
@@ -165,11 +185,12 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for kind, pattern in (("bot_command", _COMMAND), ("mention", _MENTION)):
         for match in pattern.finditer(text):
-            found.append({
-                "type": kind,
-                "offset": utf16_len(text[: match.start()]),
-                "length": utf16_len(match.group(0)),
-            })
+            found.append(
+                {
+                    "type": kind,
+                    "offset": utf16_len(text[: match.start()]),
+                    "length": utf16_len(match.group(0)),
+                }
+            )
     found.sort(key=lambda e: e["offset"])
     return found
-

@@ -14,15 +14,37 @@ from typing import Any
 
 _TAGS = frozenset(
     {
-        "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
-        "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote",
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
     }
 )
 _SPACES = frozenset(b" \t\r\n\x0b\x0c")
 _SIMPLE = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "u": "underline", "ins": "underline", "tg-spoiler": "spoiler", "span": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "u": "underline",
+    "ins": "underline",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
 }
 _NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"'}
 _MAX_CUSTOM_EMOJI_ID = 2**63 - 1
@@ -107,9 +129,7 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
         stack.append(_Open(tag, argument, utf16, len(out)))
 
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     for entity in entities:
         entity.pop("_code_language", None)
@@ -180,9 +200,9 @@ def _attributes(text: bytes, i: int, tag: str, begin: int) -> tuple[str, int]:
         if tag == "a" and name == "href":
             argument = value
         elif tag == "code" and name == "class" and value.startswith("language-"):
-            argument = value[len("language-"):]
+            argument = value[len("language-") :]
         elif tag == "span" and name == "class" and value.startswith("tg-"):
-            argument = value[len("tg-"):]
+            argument = value[len("tg-") :]
         elif tag == "tg-emoji" and name == "emoji-id":
             argument = value
         elif tag == "blockquote" and name == "expandable":
@@ -199,7 +219,7 @@ def _close(top: _Open, utf16: int, out: bytearray, entities: list[dict[str, Any]
             raise EntityParseError("Invalid custom emoji identifier specified")
         entity = {"type": "custom_emoji", "custom_emoji_id": top.argument}
     elif top.tag == "a":
-        url = top.argument or out[top.begin:].decode("utf-8", "replace")
+        url = top.argument or out[top.begin :].decode("utf-8", "replace")
         checked = checked_link(url)
         if checked is None:
             return  # Telegram drops a link it cannot use and keeps the text
@@ -209,7 +229,9 @@ def _close(top: _Open, utf16: int, out: bytearray, entities: list[dict[str, Any]
     elif top.tag == "pre":
         last = entities[-1] if entities else None
         if (
-            last is not None and last["type"] == "code" and last["offset"] == offset
+            last is not None
+            and last["type"] == "code"
+            and last["offset"] == offset
             and last["length"] == length
         ):  # <pre><code class="language-x">: one pre entity with a language
             last["type"] = "pre"
@@ -221,8 +243,11 @@ def _close(top: _Open, utf16: int, out: bytearray, entities: list[dict[str, Any]
     else:  # code
         last = entities[-1] if entities else None
         if (
-            last is not None and last["type"] == "pre" and last["offset"] == offset
-            and last["length"] == length and top.argument
+            last is not None
+            and last["type"] == "pre"
+            and last["offset"] == offset
+            and last["length"] == length
+            and top.argument
         ):
             last["language"] = top.argument
             return
@@ -261,7 +286,7 @@ def decode_entity(text: bytes, pos: int) -> tuple[str, int] | None:
     else:
         while end < size and (0x41 <= text[end] <= 0x5A or 0x61 <= text[end] <= 0x7A):
             end += 1
-        named = _NAMED.get(text[pos + 1:end])
+        named = _NAMED.get(text[pos + 1 : end])
         if named is None:
             return None
         char = named

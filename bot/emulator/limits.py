@@ -23,7 +23,7 @@ _DEFAULT_DESCRIPTIONS = {
     403: "Forbidden: bot was blocked by the user",
     404: "Not Found",
     409: "Conflict: terminated by other getUpdates request; "
-         "make sure that only one bot instance is running",
+    "make sure that only one bot instance is running",
     500: "Internal Server Error",
     502: "Bad Gateway",
 }

@@ -16,9 +16,16 @@ _RESERVED = frozenset(b"_*[]()~`>#+-=|{}.!")
 _CODE_RESERVED = frozenset(b"`")
 _SPACES = frozenset(b" \t\r\n\x0b\x0c")
 _STYLED = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline",
-    "strikethrough": "Strikethrough", "spoiler": "Spoiler", "code": "Code", "pre": "Pre",
-    "pre_code": "PreCode", "text_link": "TextUrl", "custom_emoji": "CustomEmoji",
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "code": "Code",
+    "pre": "Pre",
+    "pre_code": "PreCode",
+    "text_link": "TextUrl",
+    "custom_emoji": "CustomEmoji",
 }
 
 
@@ -103,8 +110,9 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             continue
         if byte == 0x0A and quote_start is not None and nxt != 0x3E:
             if utf16 > quote_start:
-                entities.append({"type": "blockquote", "offset": quote_start,
-                                 "length": utf16 - quote_start})
+                entities.append(
+                    {"type": "blockquote", "offset": quote_start, "length": utf16 - quote_start}
+                )
             quote_start = None
         reserved = _CODE_RESERVED if in_code else _RESERVED
         if byte not in reserved:
@@ -121,7 +129,7 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             or (top.type == "strikethrough" and byte == 0x7E)
             or (top.type == "spoiler" and byte == 0x7C and nxt == 0x7C)
             or (top.type == "code" and byte == 0x60)
-            or (top.type in ("pre", "pre_code") and text[i:i + 3] == b"```")
+            or (top.type in ("pre", "pre_code") and text[i : i + 3] == b"```")
             or (top.type in ("text_link", "custom_emoji") and byte == 0x5D)
         )
         if not closes:
@@ -144,7 +152,7 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             elif byte == 0x21 and nxt == 0x5B:
                 kind = "custom_emoji"
                 i += 1
-            elif byte == 0x60 and text[i:i + 3] == b"```":
+            elif byte == 0x60 and text[i : i + 3] == b"```":
                 argument, i = _skip_pre_language(text, i + 3)
                 kind = "pre_code" if argument else "pre"
                 i -= 1
@@ -170,7 +178,7 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             if nxt == 0x28:
                 url, i = _read_url(text, i + 1, "a URL")
             else:
-                url = out[top.begin:].decode("utf-8", "replace")
+                url = out[top.begin :].decode("utf-8", "replace")
             checked = checked_link(url)
             entity = {"type": "text_link", "url": checked} if checked else None
         elif top.type == "custom_emoji":
@@ -193,8 +201,9 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             f"Can't find end of {_STYLED[top.type]} entity at byte offset {top.byte_offset}"
         )
     if quote_start is not None and utf16 > quote_start:
-        entities.append({"type": "blockquote", "offset": quote_start,
-                         "length": utf16 - quote_start})
+        entities.append(
+            {"type": "blockquote", "offset": quote_start, "length": utf16 - quote_start}
+        )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return out.decode("utf-8"), entities
 
@@ -225,12 +234,12 @@ def parse_markdown(source: str) -> tuple[str, list[dict[str, Any]]]:
         is_pre = False
         language = ""
         i += 1
-        if byte == 0x60 and text[i:i + 2] == b"``":
+        if byte == 0x60 and text[i : i + 2] == b"``":
             is_pre = True
             language, i = _skip_pre_language(text, i + 2)
         offset = utf16
         out_begin = len(out)
-        while i < size and (text[i] != end_char or (is_pre and text[i:i + 3] != b"```")):
+        while i < size and (text[i] != end_char or (is_pre and text[i : i + 3] != b"```")):
             utf16 += _utf16_step(text[i])
             out.append(text[i])
             i += 1
@@ -246,7 +255,7 @@ def parse_markdown(source: str) -> tuple[str, list[dict[str, Any]]]:
                 if i + 1 < size and text[i + 1] == 0x28:
                     close = text.find(b")", i + 2)
                     close = size if close < 0 else close
-                    url = text[i + 2:close].decode("utf-8", "replace")
+                    url = text[i + 2 : close].decode("utf-8", "replace")
                     i = close
                 else:
                     url = out[out_begin:].decode("utf-8", "replace")

@@ -19,9 +19,18 @@ Handler = Callable[[Backend, Call], Awaitable[Any]]
 CALLBACK_TEXT_LIMIT = 200
 CHAT_ACTIONS = frozenset(
     {
-        "typing", "upload_photo", "record_video", "upload_video", "record_voice",
-        "upload_voice", "upload_document", "choose_sticker", "find_location",
-        "record_video_note", "upload_video_note", "cancel",
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+        "cancel",
     }
 )
 _QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
@@ -65,8 +74,14 @@ async def send_message(b: Backend, call: Call) -> Any:
     state, reply_to, keyboard = _prepare(b, p)
     b.limits.check(state.chat.id, state.is_group)
     message = _bot_message(
-        b, state, reply_to, keyboard, text=formatted.text, html=p["text"],
-        entities=formatted.entities, parse_mode=p.get("parse_mode"),
+        b,
+        state,
+        reply_to,
+        keyboard,
+        text=formatted.text,
+        html=p["text"],
+        entities=formatted.entities,
+        parse_mode=p.get("parse_mode"),
     )
     return b.message_json(message)
 
@@ -120,8 +135,20 @@ async def send_voice(b: Backend, call: Call) -> Any:
     return b.message_json(message)
 
 
-_CONTENT = ("text", "html", "entities", "caption", "caption_html", "caption_entities",
-            "parse_mode", "document", "photo", "voice", "location", "contact")
+_CONTENT = (
+    "text",
+    "html",
+    "entities",
+    "caption",
+    "caption_html",
+    "caption_entities",
+    "parse_mode",
+    "document",
+    "photo",
+    "voice",
+    "location",
+    "contact",
+)
 
 
 def _source(b: Backend, params: dict[str, Any], missing: str) -> Message:
@@ -129,11 +156,14 @@ def _source(b: Backend, params: dict[str, Any], missing: str) -> Message:
     message = state.messages.get(params["message_id"])
     if message is None or message.deleted:
         raise bad_request(missing)
-    if message.new_chat_members or message.left_chat_member or (
-        message.migrate_to_chat_id or message.migrate_from_chat_id
+    if (
+        message.new_chat_members
+        or message.left_chat_member
+        or (message.migrate_to_chat_id or message.migrate_from_chat_id)
     ):
-        raise bad_request("message can't be copied" if "copy" in missing
-                          else "message can't be forwarded")
+        raise bad_request(
+            "message can't be copied" if "copy" in missing else "message can't be forwarded"
+        )
     return message
 
 
@@ -144,8 +174,11 @@ async def forward_message(b: Backend, call: Call) -> Any:
     b.limits.check(state.chat.id, state.is_group)
     content = {name: getattr(source, name) for name in _CONTENT}
     message = b.new_message(
-        state, from_user=b.bot, forward_from=source.forward_from or source.from_user,
-        forward_date=source.forward_date or source.date, **content,
+        state,
+        from_user=b.bot,
+        forward_from=source.forward_from or source.from_user,
+        forward_date=source.forward_date or source.date,
+        **content,
     )
     return b.message_json(message)
 
@@ -167,13 +200,17 @@ async def delete_messages(b: Backend, call: Call) -> Any:
     p = call.params
     ids: list[int] = p["message_ids"]
     if not 1 <= len(ids) <= 100:
-        raise bad_request("too many message identifiers specified" if ids
-                          else "message identifiers are not specified")
+        raise bad_request(
+            "too many message identifiers specified"
+            if ids
+            else "message identifiers are not specified"
+        )
     b.writable_chat(p["chat_id"])
     for message_id in ids:
         with contextlib.suppress(ApiFailure):  # Telegram skips what it cannot delete
-            await delete_message(b, Call("deleteMessage", {"chat_id": p["chat_id"],
-                                                           "message_id": message_id}))
+            await delete_message(
+                b, Call("deleteMessage", {"chat_id": p["chat_id"], "message_id": message_id})
+            )
     return True
 
 
@@ -186,8 +223,9 @@ async def send_media_group(b: Backend, call: Call) -> Any:
     state = b.writable_chat(p["chat_id"])
     reply_to = b.reply_target(state, p)
     stored = [
-        b.input_file(item["media"], call.attachments,
-                     kind="photo" if item["type"] == "photo" else "document")
+        b.input_file(
+            item["media"], call.attachments, kind="photo" if item["type"] == "photo" else "document"
+        )
         for item in media
     ]
     b.limits.check(state.chat.id, state.is_group, len(media))
@@ -196,8 +234,12 @@ async def send_media_group(b: Backend, call: Call) -> Any:
     for item, file, caption in zip(media, stored, captions, strict=True):
         fields = {"photo" if item["type"] == "photo" else "document": file}
         message = b.new_message(
-            state, from_user=b.bot, reply_to_message_id=reply_to, media_group_id=group_id,
-            **fields, **_caption_fields(caption, item),
+            state,
+            from_user=b.bot,
+            reply_to_message_id=reply_to,
+            media_group_id=group_id,
+            **fields,
+            **_caption_fields(caption, item),
         )
         sent.append(b.message_json(message))
     return sent
@@ -317,11 +359,7 @@ async def delete_message(b: Backend, call: Call) -> Any:
 async def answer_callback_query(b: Backend, call: Call) -> Any:
     p = call.params
     pending = b.callbacks.get(p["callback_query_id"])
-    if (
-        pending is None
-        or pending.answered
-        or time.monotonic() - pending.created > b.callback_ttl
-    ):
+    if pending is None or pending.answered or time.monotonic() - pending.created > b.callback_ttl:
         raise bad_request(_QUERY_INVALID)
     text = p.get("text")
     if text is not None and utf16_len(text) > CALLBACK_TEXT_LIMIT:

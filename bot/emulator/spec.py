@@ -142,7 +142,9 @@ class Spec:
         fields = self.methods[method]
         call = Call(method, {})
         referenced = {
-            name for value in raw.values() if isinstance(value, str)
+            name
+            for value in raw.values()
+            if isinstance(value, str)
             for name in _ATTACH.findall(value)
         }
         coercer = _Coercer(self, method, call.warnings)
@@ -150,8 +152,10 @@ class Spec:
             spec = fields.get(name)
             if spec is None and name in _LEGACY:
                 spec = FieldSpec(name, _LEGACY[name], False)
-            if isinstance(value, Upload) and name in referenced and (
-                spec is None or "InputFile" not in spec.types
+            if (
+                isinstance(value, Upload)
+                and name in referenced
+                and (spec is None or "InputFile" not in spec.types)
             ):
                 call.attachments[name] = value
                 continue
@@ -197,9 +201,9 @@ class _Coercer:
 
     def value(self, value: object, types: Sequence[str], path: str, *, nested: bool) -> Any:
         if all(t.startswith(_ARRAY) for t in types):
-            return self._array(value, [t[len(_ARRAY):] for t in types], path, nested=nested)
+            return self._array(value, [t[len(_ARRAY) :] for t in types], path, nested=nested)
         objects = [t for t in types if t not in _SCALARS and not t.startswith(_ARRAY)]
-        arrays = [t[len(_ARRAY):] for t in types if t.startswith(_ARRAY)]
+        arrays = [t[len(_ARRAY) :] for t in types if t.startswith(_ARRAY)]
         scalars = [t for t in types if t in _SCALARS]
         serialized = (objects or arrays) and "String" not in scalars
         if isinstance(value, str) and not nested and serialized:

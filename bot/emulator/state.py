@@ -143,8 +143,9 @@ class Message:
             for button in row:
                 if button.text == label:
                     return button
-        raise LookupError(f"no button {label!r} on message {self.message_id}; "
-                          f"its buttons are {self.labels()!r}")
+        raise LookupError(
+            f"no button {label!r} on message {self.message_id}; its buttons are {self.labels()!r}"
+        )
 
 
 @dataclass
@@ -213,8 +214,13 @@ class World:
     def private_chat(self, user: User) -> ChatState:
         state = self.chats.get(user.id)
         if state is None:
-            chat = Chat(user.id, "private", username=user.username,
-                        first_name=user.first_name, last_name=user.last_name)
+            chat = Chat(
+                user.id,
+                "private",
+                username=user.username,
+                first_name=user.first_name,
+                last_name=user.last_name,
+            )
             state = ChatState(chat, {user.id: MEMBER, self.bot.id: MEMBER})
             self.chats[user.id] = state
         return state
@@ -297,8 +303,9 @@ class World:
 
 def is_image(data: bytes) -> bool:
     """Whether the bytes start like an image Telegram can turn into a photo."""
-    return (data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM"))
-            or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"))
+    return data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    )
 
 
 def image_size(data: bytes) -> tuple[int, int]:
@@ -313,9 +320,11 @@ def image_size(data: bytes) -> tuple[int, int]:
             if data[i] != 0xFF:
                 break
             marker = data[i + 1]
-            length = int.from_bytes(data[i + 2:i + 4], "big")
+            length = int.from_bytes(data[i + 2 : i + 4], "big")
             if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                return (int.from_bytes(data[i + 7:i + 9], "big"),
-                        int.from_bytes(data[i + 5:i + 7], "big"))
+                return (
+                    int.from_bytes(data[i + 7 : i + 9], "big"),
+                    int.from_bytes(data[i + 5 : i + 7], "big"),
+                )
             i += 2 + length
     return 100, 100

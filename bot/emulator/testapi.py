@@ -147,8 +147,11 @@ class Emulator:
         user_id: int | None = None,
     ) -> User:
         return self.world.add_user(
-            first_name, username=username, language_code=language_code,
-            last_name=last_name, user_id=user_id,
+            first_name,
+            username=username,
+            language_code=language_code,
+            last_name=last_name,
+            user_id=user_id,
         )
 
     def add_group(
@@ -180,16 +183,14 @@ class Emulator:
         state = self._group(group)
         self._join(state, by)
         self.backend.set_status(state, self.bot_user, MEMBER, by=by)
-        self._deliver(self.world.add_message(state, from_user=by,
-                                             new_chat_members=[self.bot_user]))
+        self._deliver(self.world.add_message(state, from_user=by, new_chat_members=[self.bot_user]))
         await asyncio.sleep(0)
 
     async def remove_bot(self, group: ChatRef, by: User) -> None:
         """The bot is removed (kicked): my_chat_member (→ kicked) and a service message."""
         state = self._group(group)
         self.backend.set_status(state, self.bot_user, KICKED, by=by)
-        self._deliver(self.world.add_message(state, from_user=by,
-                                             left_chat_member=self.bot_user))
+        self._deliver(self.world.add_message(state, from_user=by, left_chat_member=self.bot_user))
         await asyncio.sleep(0)
 
     def set_admin(self, group: ChatRef, user: User, admin: bool = True) -> None:
@@ -224,8 +225,14 @@ class Emulator:
         self.world.chats[new_id] = new
         by = next(
             (self.world.users[u] for u, s in old.members.items() if s == CREATOR),
-            next((self.world.users[u] for u, s in old.members.items()
-                  if s in PRESENT and u != self.bot_id), self.bot_user),
+            next(
+                (
+                    self.world.users[u]
+                    for u, s in old.members.items()
+                    if s in PRESENT and u != self.bot_id
+                ),
+                self.bot_user,
+            ),
         )
         self._deliver(self.world.add_message(old, from_user=by, migrate_to_chat_id=new_id))
         old.migrated_to = new_id
@@ -252,11 +259,16 @@ class Emulator:
         self, user: User, chat: ChatRef, text: str, reply_to: MessageRef | None = None
     ) -> Message:
         """A text message from a user; /commands get their bot_command entity."""
-        return await self._post(user, chat, reply_to, text=text, html=text,
-                                entities=auto_entities(text))
+        return await self._post(
+            user, chat, reply_to, text=text, html=text, entities=auto_entities(text)
+        )
 
     async def send_photo(
-        self, user: User, chat: ChatRef, caption: str | None = None, data: bytes = TINY_PNG,
+        self,
+        user: User,
+        chat: ChatRef,
+        caption: str | None = None,
+        data: bytes = TINY_PNG,
         reply_to: MessageRef | None = None,
     ) -> Message:
         width, height = image_size(data)
@@ -264,38 +276,61 @@ class Emulator:
         return await self._post(user, chat, reply_to, photo=stored, **self._caption(caption))
 
     async def send_document(
-        self, user: User, chat: ChatRef, data: bytes, file_name: str = "file.bin",
-        mime_type: str = "application/octet-stream", caption: str | None = None,
+        self,
+        user: User,
+        chat: ChatRef,
+        data: bytes,
+        file_name: str = "file.bin",
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
         reply_to: MessageRef | None = None,
     ) -> Message:
-        stored = self.world.store_file(data, kind="document", file_name=file_name,
-                                       mime_type=mime_type)
+        stored = self.world.store_file(
+            data, kind="document", file_name=file_name, mime_type=mime_type
+        )
         return await self._post(user, chat, reply_to, document=stored, **self._caption(caption))
 
     async def send_voice(
-        self, user: User, chat: ChatRef, data: bytes = TINY_OGG, duration: int = 3,
-        caption: str | None = None, reply_to: MessageRef | None = None,
+        self,
+        user: User,
+        chat: ChatRef,
+        data: bytes = TINY_OGG,
+        duration: int = 3,
+        caption: str | None = None,
+        reply_to: MessageRef | None = None,
     ) -> Message:
-        stored = self.world.store_file(data, kind="voice", mime_type="audio/ogg",
-                                       duration=duration)
+        stored = self.world.store_file(data, kind="voice", mime_type="audio/ogg", duration=duration)
         return await self._post(user, chat, reply_to, voice=stored, **self._caption(caption))
 
     async def send_location(
-        self, user: User, chat: ChatRef, latitude: float, longitude: float,
+        self,
+        user: User,
+        chat: ChatRef,
+        latitude: float,
+        longitude: float,
         reply_to: MessageRef | None = None,
     ) -> Message:
         return await self._post(user, chat, reply_to, location=Location(latitude, longitude))
 
     async def send_contact(
-        self, user: User, chat: ChatRef, phone_number: str, first_name: str | None = None,
-        last_name: str | None = None, user_id: int | None = None,
+        self,
+        user: User,
+        chat: ChatRef,
+        phone_number: str,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        user_id: int | None = None,
         reply_to: MessageRef | None = None,
     ) -> Message:
         contact = Contact(phone_number, first_name or user.first_name, last_name, user_id)
         return await self._post(user, chat, reply_to, contact=contact)
 
     async def press(
-        self, user: User, message: Message, label: str, timeout: float = 5.0  # noqa: ASYNC109
+        self,
+        user: User,
+        message: Message,
+        label: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         """Press the inline button labelled `label`; return the bot's answerCallbackQuery."""
         current = self._current(message)
@@ -310,7 +345,11 @@ class Emulator:
         return await self._press(user, current, matches[0].callback_data, timeout)
 
     async def press_data(
-        self, user: User, message: Message, data: str, timeout: float = 5.0  # noqa: ASYNC109
+        self,
+        user: User,
+        message: Message,
+        data: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         """A callback query with any data, as a forged or outdated client could send."""
         return await self._press(user, self._current(message), data, timeout)
@@ -331,8 +370,10 @@ class Emulator:
         sent = self.bot_messages(chat)
         if not sent:
             state = self._state(chat)
-            seen = [f"{m.message_id}: {(m.text or m.caption or '<media/service>')[:60]!r}"
-                    for m in self.messages(chat)]
+            seen = [
+                f"{m.message_id}: {(m.text or m.caption or '<media/service>')[:60]!r}"
+                for m in self.messages(chat)
+            ]
             raise AssertionError(
                 f"the bot has sent nothing to chat {state.chat.id} "
                 f"({state.chat.title or state.chat.first_name}); messages there: {seen}; "
@@ -377,7 +418,9 @@ class Emulator:
     # waiting
 
     async def wait_idle(
-        self, quiet: float = 0.05, timeout: float = 10.0  # noqa: ASYNC109 (the test contract)
+        self,
+        quiet: float = 0.05,
+        timeout: float = 10.0,  # noqa: ASYNC109 (the test contract)
     ) -> None:
         """Return once every queued update was taken by the bot and it went quiet.
 
@@ -401,8 +444,10 @@ class Emulator:
         if pending:
             ids = [u.update_id for u in pending[:10]]
             where = "webhook" if self.update_queue.webhook else "getUpdates"
-            return (f"{len(pending)} update(s) not yet confirmed by the bot via {where}: "
-                    f"{ids} ({', '.join(sorted({u.kind for u in pending}))})")
+            return (
+                f"{len(pending)} update(s) not yet confirmed by the bot via {where}: "
+                f"{ids} ({', '.join(sorted({u.kind for u in pending}))})"
+            )
         activity = self.backend.activity
         if activity.inflight:
             return f"{activity.inflight} bot request(s) still being answered"
@@ -477,8 +522,11 @@ class Emulator:
     def _caption(self, caption: str | None) -> dict[str, Any]:
         if caption is None:
             return {}
-        return {"caption": caption, "caption_html": caption,
-                "caption_entities": auto_entities(caption)}
+        return {
+            "caption": caption,
+            "caption_html": caption,
+            "caption_entities": auto_entities(caption),
+        }
 
     async def _post(
         self, user: User, chat: ChatRef, reply_to: MessageRef | None, **fields: Any
@@ -486,8 +534,9 @@ class Emulator:
         state = self._state(chat)
         if state.chat.type == "private":
             if state.chat.id != user.id:
-                raise ValueError(f"{user.full_name} cannot write in the private chat of "
-                                 f"user {state.chat.id}")
+                raise ValueError(
+                    f"{user.full_name} cannot write in the private chat of user {state.chat.id}"
+                )
             self.world.started.add(user.id)
             if user.id in self.world.blocked:
                 self.unblock(user)  # writing to a blocked bot restarts it, as in the apps
@@ -495,8 +544,9 @@ class Emulator:
             raise ValueError(f"chat {state.chat.id} was upgraded to {state.migrated_to}")
         self._join(state, user)
         reply_id = reply_to.message_id if isinstance(reply_to, Message) else reply_to
-        message = self.world.add_message(state, from_user=user, reply_to_message_id=reply_id,
-                                         **fields)
+        message = self.world.add_message(
+            state, from_user=user, reply_to_message_id=reply_id, **fields
+        )
         self._deliver(message)
         await asyncio.sleep(0)
         return message
@@ -505,13 +555,10 @@ class Emulator:
         state = self._state(message.chat_id)
         current = state.messages.get(message.message_id)
         if current is None or current.deleted:
-            raise LookupError(f"message {message.message_id} in chat {message.chat_id} "
-                              "was deleted")
+            raise LookupError(f"message {message.message_id} in chat {message.chat_id} was deleted")
         return current
 
-    async def _press(
-        self, user: User, message: Message, data: str, wait: float
-    ) -> CallbackAnswer:
+    async def _press(self, user: User, message: Message, data: str, wait: float) -> CallbackAnswer:
         pending = self.backend.new_callback(user, message, data)
         payload = {
             "id": pending.query_id,

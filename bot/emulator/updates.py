@@ -17,21 +17,44 @@ from typing import Any
 from .errors import conflict
 
 ALL_KINDS = (
-    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-    "business_message", "edited_business_message", "deleted_business_messages",
-    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
-    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
-    "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
     "removed_chat_boost",
 )
 # Telegram's default when a bot never said which kinds it wants.
-DEFAULT_ALLOWED = frozenset(ALL_KINDS) - {"chat_member", "message_reaction",
-                                          "message_reaction_count"}
+DEFAULT_ALLOWED = frozenset(ALL_KINDS) - {
+    "chat_member",
+    "message_reaction",
+    "message_reaction_count",
+}
 
-TERMINATED = ("terminated by other getUpdates request; "
-              "make sure that only one bot instance is running")
-WEBHOOK_ACTIVE = ("can't use getUpdates method while webhook is active; "
-                  "use deleteWebhook to delete the webhook first")
+TERMINATED = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
+WEBHOOK_ACTIVE = (
+    "can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 TERMINATED_BY_WEBHOOK = "terminated by setWebhook request"
 
 
@@ -175,16 +198,14 @@ class UpdateQueue:
             self.pending = self.pending[offset:]
             return
         self.pending = [
-            u for u in self.pending
-            if u.update_id >= offset or (u.redelivered and not u.handed)
+            u for u in self.pending if u.update_id >= offset or (u.redelivered and not u.handed)
         ]
 
     def _collect(self, offset: int | None, limit: int) -> list[Update]:
         if not offset or offset < 0:
             return self.pending[:limit]
         return [
-            u for u in self.pending
-            if u.update_id >= offset or (u.redelivered and not u.handed)
+            u for u in self.pending if u.update_id >= offset or (u.redelivered and not u.handed)
         ][:limit]
 
     @staticmethod

@@ -73,11 +73,19 @@ def chat_full_json(state: ChatState) -> dict[str, Any]:
     )
     if state.chat.type != "private":
         out["permissions"] = {
-            "can_send_messages": True, "can_send_audios": True, "can_send_documents": True,
-            "can_send_photos": True, "can_send_videos": True, "can_send_video_notes": True,
-            "can_send_voice_notes": True, "can_send_polls": True,
-            "can_send_other_messages": True, "can_add_web_page_previews": True,
-            "can_change_info": False, "can_invite_users": True, "can_pin_messages": False,
+            "can_send_messages": True,
+            "can_send_audios": True,
+            "can_send_documents": True,
+            "can_send_photos": True,
+            "can_send_videos": True,
+            "can_send_video_notes": True,
+            "can_send_voice_notes": True,
+            "can_send_polls": True,
+            "can_send_other_messages": True,
+            "can_add_web_page_previews": True,
+            "can_change_info": False,
+            "can_invite_users": True,
+            "can_pin_messages": False,
             "can_manage_topics": False,
         }
     return out
@@ -89,11 +97,20 @@ def member_json(user: User, status: str) -> dict[str, Any]:
         out["is_anonymous"] = False
     elif status == ADMINISTRATOR:
         out.update(
-            can_be_edited=False, is_anonymous=False, can_manage_chat=True,
-            can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
-            can_promote_members=False, can_change_info=True, can_invite_users=True,
-            can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
-            can_pin_messages=True, can_manage_topics=False,
+            can_be_edited=False,
+            is_anonymous=False,
+            can_manage_chat=True,
+            can_delete_messages=True,
+            can_manage_video_chats=True,
+            can_restrict_members=True,
+            can_promote_members=False,
+            can_change_info=True,
+            can_invite_users=True,
+            can_post_stories=False,
+            can_edit_stories=False,
+            can_delete_stories=False,
+            can_pin_messages=True,
+            can_manage_topics=False,
         )
     elif status == KICKED:
         out["until_date"] = 0

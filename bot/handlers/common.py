@@ -217,7 +217,13 @@ async def set_language(
 
 def private_link(context: CustomContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.ut._("Open private chat"), url=f"{context.bot.link}?start=lang")]]
+        [
+            [
+                InlineKeyboardButton(
+                    context.ut._("Open private chat"), url=f"{context.bot.link}?start=lang"
+                )
+            ]
+        ]
     )
 
 

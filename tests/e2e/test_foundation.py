@@ -94,7 +94,9 @@ async def test_setup_registers_a_group_for_its_admins_and_superadmins(world: Wor
         ('"西安村', "请写明社区和网格"),
     ],
 )
-async def test_setup_bad_arguments_say_how_to_write_it(world: World, args: str, expected: str) -> None:
+async def test_setup_bad_arguments_say_how_to_write_it(
+    world: World, args: str, expected: str
+) -> None:
     creator = world.person("群主")
     group = await world.group("测试群", admin=creator)
     reply = await world.say_one(creator, group, f"/setup {args}".strip())
@@ -334,7 +336,11 @@ async def test_telegram_errors_are_survived(world: World) -> None:
     await world.emu.wait_for(lambda: len(world.emu.bot_messages(dm)) > before, timeout=5)
     await world.emu.wait_idle()
     replies = world.emu.bot_messages(dm)[before:]
-    assert len(replies) == 1 and "您在这里可以做的事" in (replies[0].text or "")  # waited out, sent once
+    assert len(replies) == 1 and "您在这里可以做的事" in (
+        replies[0].text or ""
+    )  # waited out, sent once
     world.emu.fail_next("sendMessage", status=400, description="Bad Request: injected")
     replies = await world.say(amei, dm, "/help")
-    assert [m.text for m in replies] == ["抱歉，我这边出了点问题。请稍后再试；如果一直这样，请告诉您的网格员。"]
+    assert [m.text for m in replies] == [
+        "抱歉，我这边出了点问题。请稍后再试；如果一直这样，请告诉您的网格员。"
+    ]

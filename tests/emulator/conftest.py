@@ -36,8 +36,9 @@ class RawApi:
             kwargs["data"] = json.dumps(json_body)
             kwargs["headers"] = {"Content-Type": "application/json"}
         elif form is not None:
-            kwargs["data"] = {k: v if isinstance(v, str) else json.dumps(v)
-                              for k, v in form.items()}
+            kwargs["data"] = {
+                k: v if isinstance(v, str) else json.dumps(v) for k, v in form.items()
+            }
         elif data is not None:
             kwargs["data"] = data
         async with self.session.request(http_method, url, **kwargs) as response:

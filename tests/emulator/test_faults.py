@@ -24,15 +24,23 @@ async def test_fail_next_answers_the_chosen_error_count_times(emu: Emulator, api
     emu.fail_next("sendMessage", retry_after=7, count=2)
     for _ in range(2):
         status, body = await api.call("sendMessage", form={"chat_id": str(chat_id), "text": "x"})
-        assert (status, body) == (429, {
-            "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
-            "parameters": {"retry_after": 7},
-        })
+        assert (status, body) == (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            },
+        )
     await api.ok("sendMessage", chat_id=chat_id, text="x")
-    emu.fail_next("sendmessage", status=403, description="Forbidden: bot was kicked from the "
-                                                         "group chat")
+    emu.fail_next(
+        "sendmessage", status=403, description="Forbidden: bot was kicked from the group chat"
+    )
     assert await api.fail("sendMessage", chat_id=chat_id, text="x") == (
-        403, "Forbidden: bot was kicked from the group chat")
+        403,
+        "Forbidden: bot was kicked from the group chat",
+    )
     emu.fail_next("getMe", status=502)
     assert await api.fail("getMe") == (502, "Bad Gateway")
     assert [e.status for e in emu.errors] == [429, 429, 403, 502]

@@ -38,9 +38,18 @@ def test_every_supported_tag_and_alias() -> None:
     assert text == "abcdefg👍hijkl"
     types = [(e["type"], e["offset"]) for e in entities]
     assert types == [
-        ("bold", 0), ("italic", 1), ("underline", 2), ("strikethrough", 3),
-        ("strikethrough", 4), ("spoiler", 5), ("text_link", 6), ("custom_emoji", 7),
-        ("code", 9), ("pre", 10), ("pre", 11), ("blockquote", 12),
+        ("bold", 0),
+        ("italic", 1),
+        ("underline", 2),
+        ("strikethrough", 3),
+        ("strikethrough", 4),
+        ("spoiler", 5),
+        ("text_link", 6),
+        ("custom_emoji", 7),
+        ("code", 9),
+        ("pre", 10),
+        ("pre", 11),
+        ("blockquote", 12),
         ("expandable_blockquote", 13),
     ]
     assert entities[6]["url"] == "https://example.com/x?a=1&b=2"
@@ -70,8 +79,10 @@ def test_a_bare_greater_than_is_text() -> None:
         ("<b", "Unclosed start tag at byte offset 0"),
         ("<b>x</b", "Unclosed end tag at byte offset 4"),
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        ('<a href>x</a>', 'Expected equal sign in declaration of an attribute of the tag "a" '
-                          "at byte offset 0"),
+        (
+            "<a href>x</a>",
+            'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
+        ),
         ('<tg-emoji emoji-id="abc">x</tg-emoji>', "Invalid custom emoji identifier specified"),
         ("阿美<b>", 'Can\'t find end tag corresponding to start tag "b"'),
         ("阿美<x>", 'Unsupported start tag "x" at byte offset 6'),  # UTF-8 byte offset
@@ -84,14 +95,19 @@ def test_html_refusals(source: str, reason: str) -> None:
 
 
 def test_links_telegram_cannot_use_are_dropped_and_user_links_become_mentions() -> None:
-    text, entities = parse_html('<a href="javascript:alert(1)">x</a> <a href="tg://user?id=7">y</a>')
+    text, entities = parse_html(
+        '<a href="javascript:alert(1)">x</a> <a href="tg://user?id=7">y</a>'
+    )
     assert text == "x y"
     assert entities == [{"type": "text_link", "offset": 2, "length": 1, "url": "tg://user?id=7"}]
     user = {"id": 7, "is_bot": False, "first_name": "Y"}
-    formatted = format_text('<a href="tg://user?id=7">y</a>', "HTML", None,
-                            lookup_user=lambda i: user if i == 7 else None)
-    assert formatted.entities == [{"type": "text_mention", "offset": 0, "length": 1,
-                                   "user": user}]
+    formatted = format_text(
+        '<a href="tg://user?id=7">y</a>',
+        "HTML",
+        None,
+        lookup_user=lambda i: user if i == 7 else None,
+    )
+    assert formatted.entities == [{"type": "text_mention", "offset": 0, "length": 1, "user": user}]
 
 
 def test_format_text_trims_and_counts_utf16() -> None:
@@ -109,15 +125,18 @@ def test_format_text_trims_and_counts_utf16() -> None:
 
 
 def test_explicit_entities_are_checked() -> None:
-    good = format_text("hello", None, [{"type": "bold", "offset": 0, "length": 5}],
-                       lookup_user=no_users)
+    good = format_text(
+        "hello", None, [{"type": "bold", "offset": 0, "length": 5}], lookup_user=no_users
+    )
     assert good.entities == [{"type": "bold", "offset": 0, "length": 5}]
     with pytest.raises(ApiFailure, match="entity begins after the end of the text"):
-        format_text("hello", None, [{"type": "bold", "offset": 100, "length": 1}],
-                    lookup_user=no_users)
+        format_text(
+            "hello", None, [{"type": "bold", "offset": 100, "length": 1}], lookup_user=no_users
+        )
     with pytest.raises(ApiFailure, match="Unsupported type specified"):
-        format_text("hello", None, [{"type": "shiny", "offset": 0, "length": 1}],
-                    lookup_user=no_users)
+        format_text(
+            "hello", None, [{"type": "shiny", "offset": 0, "length": 1}], lookup_user=no_users
+        )
 
 
 def test_markdown_v2_reserved_characters_and_entities() -> None:
@@ -125,11 +144,20 @@ def test_markdown_v2_reserved_characters_and_entities() -> None:
     text, entities = parse_markdown_v2(source)
     assert text == "bold it u s sp c l 1.5!"
     assert [e["type"] for e in entities] == [
-        "bold", "italic", "underline", "strikethrough", "spoiler", "code", "text_link"
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "code",
+        "text_link",
     ]
     text, entities = parse_markdown_v2("```python\nprint(1)\n```")
     assert text == "print(1)\n" and entities[0] == {
-        "type": "pre", "language": "python", "offset": 0, "length": 9
+        "type": "pre",
+        "language": "python",
+        "offset": 0,
+        "length": 9,
     }
     for char in "_*[]()~`>#+-=|{}.!":
         if char in "_*[~`|":
@@ -150,8 +178,9 @@ def test_legacy_markdown() -> None:
     text, entities = parse_markdown("*b* _i_ `c` [t](http://x.org) a\\_b")
     assert text == "b i c t a_b"
     assert [e["type"] for e in entities] == ["bold", "italic", "code", "text_link"]
-    with pytest.raises(EntityParseError,
-                       match="Can't find end of the entity starting at byte offset 0"):
+    with pytest.raises(
+        EntityParseError, match="Can't find end of the entity starting at byte offset 0"
+    ):
         parse_markdown("*unclosed")
 
 

@@ -18,7 +18,13 @@ def test_every_implemented_method_is_in_the_spec() -> None:
 
 async def test_run_as_a_process_and_drive_it_over_http() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.emulator", "--port", "0", "--token", "42:T",
+        sys.executable,
+        "-m",
+        "bot.emulator",
+        "--port",
+        "0",
+        "--token",
+        "42:T",
         stdout=asyncio.subprocess.PIPE,
     )
     try:
@@ -26,6 +32,7 @@ async def test_run_as_a_process_and_drive_it_over_http() -> None:
         url = (await asyncio.wait_for(process.stdout.readline(), 10)).decode().strip()
         assert url.startswith("http://127.0.0.1:")
         async with aiohttp.ClientSession() as http:
+
             async def post(path: str, body: dict[str, object]) -> object:
                 async with http.post(f"{url}{path}", json=body) as response:
                     assert response.status == 200, await response.text()
@@ -37,8 +44,9 @@ async def test_run_as_a_process_and_drive_it_over_http() -> None:
             async with http.post(f"{url}/bot42:T/getUpdates") as response:
                 updates = (await response.json())["result"]
             assert updates[0]["message"]["text"] == "hi"
-            async with http.post(f"{url}/bot42:T/getUpdates",
-                                 data={"offset": str(updates[0]["update_id"] + 1)}):
+            async with http.post(
+                f"{url}/bot42:T/getUpdates", data={"offset": str(updates[0]["update_id"] + 1)}
+            ):
                 pass
             assert await post("/_emulator/wait_idle", {"quiet": 0.0, "timeout": 2}) == {"ok": True}
             async with http.get(f"{url}/_emulator/stats") as response:

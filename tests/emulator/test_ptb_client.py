@@ -27,8 +27,9 @@ from bot.emulator.testapi import TINY_PNG
 
 @pytest.fixture
 async def bot(emu: Emulator) -> AsyncIterator[Bot]:
-    async with Bot(emu.token, base_url=f"{emu.api_url}/bot",
-                   base_file_url=f"{emu.api_url}/file/bot") as ptb_bot:
+    async with Bot(
+        emu.token, base_url=f"{emu.api_url}/bot", base_file_url=f"{emu.api_url}/file/bot"
+    ) as ptb_bot:
         yield ptb_bot
 
 
@@ -44,14 +45,20 @@ async def test_ptb_bot_round_trip(emu: Emulator, bot: Bot) -> None:
     assert update.message.from_user is not None and update.message.from_user.id == alice.id
     assert update.message.entities[0].type == "bot_command"
 
-    keyboard = InlineKeyboardMarkup([
-        [InlineKeyboardButton("报名 1人", callback_data="join:1")],
-        [InlineKeyboardButton("地图", url="https://example.com/map")],
-    ])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("报名 1人", callback_data="join:1")],
+            [InlineKeyboardButton("地图", url="https://example.com/map")],
+        ]
+    )
     sent = await bot.send_message(
-        dm.id, "<b>活动</b> &amp; <i>报名</i>", parse_mode=ParseMode.HTML, reply_markup=keyboard,
+        dm.id,
+        "<b>活动</b> &amp; <i>报名</i>",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
         reply_parameters=ReplyParameters(command.message_id),
-        link_preview_options=LinkPreviewOptions(is_disabled=True), disable_notification=True,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        disable_notification=True,
     )
     assert sent.text == "活动 & 报名" and sent.text_html == "<b>活动</b> &amp; <i>报名</i>"
     assert sent.reply_markup == keyboard
@@ -74,16 +81,18 @@ async def test_ptb_bot_round_trip(emu: Emulator, bot: Bot) -> None:
     assert isinstance(edited, type(sent)) and edited.text == "已满"
     assert stored.text == "已满" and stored.edits == 1 and stored.buttons == []
 
-    document = await bot.send_document(dm.id, b"a,b\n1,2\n", filename="名单.csv",
-                                       caption="<b>名单</b>", parse_mode="HTML")
+    document = await bot.send_document(
+        dm.id, b"a,b\n1,2\n", filename="名单.csv", caption="<b>名单</b>", parse_mode="HTML"
+    )
     assert document.document is not None and document.document.file_name == "名单.csv"
     assert document.caption == "名单"
     file = await bot.get_file(document.document.file_id)
     assert bytes(await file.download_as_bytearray()) == b"a,b\n1,2\n"
     photo = await bot.send_photo(dm.id, TINY_PNG, caption="图")
     assert photo.photo[-1].width == 1 and photo.photo[-1].height == 1
-    album = await bot.send_media_group(dm.id, [InputMediaPhoto(TINY_PNG, caption="1"),
-                                               InputMediaPhoto(TINY_PNG)])
+    album = await bot.send_media_group(
+        dm.id, [InputMediaPhoto(TINY_PNG, caption="1"), InputMediaPhoto(TINY_PNG)]
+    )
     assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id
     location = await bot.send_location(dm.id, latitude=24.71, longitude=118.46)
     assert location.location is not None and location.location.latitude == 24.71
@@ -92,9 +101,7 @@ async def test_ptb_bot_round_trip(emu: Emulator, bot: Bot) -> None:
     assert emu.warnings == [] and emu.errors == []
 
 
-async def test_ptb_reads_chats_members_commands_and_webhook_info(
-    emu: Emulator, bot: Bot
-) -> None:
+async def test_ptb_reads_chats_members_commands_and_webhook_info(emu: Emulator, bot: Bot) -> None:
     alice, bob = emu.add_user("Alice"), emu.add_user("Bob")
     group = emu.add_group("海景湾二期 第8网格群", creator=alice)
     await emu.add_bot(group, by=alice)
@@ -113,14 +120,15 @@ async def test_ptb_reads_chats_members_commands_and_webhook_info(
     admins = await bot.get_chat_administrators(group.id)
     assert {a.user.id for a in admins} == {alice.id, bob.id}
 
-    await bot.set_my_commands([BotCommand("report", "报告问题")],
-                              scope=BotCommandScopeAllPrivateChats(), language_code="zh")
+    await bot.set_my_commands(
+        [BotCommand("report", "报告问题")],
+        scope=BotCommandScopeAllPrivateChats(),
+        language_code="zh",
+    )
     assert emu.commands("all_private_chats", "zh") == [("report", "报告问题")]
-    commands = await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(),
-                                         language_code="zh")
+    commands = await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="zh")
     assert [(c.command, c.description) for c in commands] == [("report", "报告问题")]
-    assert await bot.delete_my_commands(scope=BotCommandScopeAllPrivateChats(),
-                                        language_code="zh")
+    assert await bot.delete_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="zh")
     assert await bot.set_my_description("睦邻机器人", language_code="zh")
     assert await bot.set_my_short_description("睦邻")
     assert await bot.set_chat_menu_button(menu_button=MenuButtonCommands())

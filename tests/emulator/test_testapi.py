@@ -23,11 +23,15 @@ Context = ContextTypes.DEFAULT_TYPE
 
 async def start(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    keyboard = InlineKeyboardMarkup([
-        [InlineKeyboardButton("报名 1人", callback_data="join:1"),
-         InlineKeyboardButton("不答", callback_data="silent")],
-        [InlineKeyboardButton("地图", url="https://example.com/map")],
-    ])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("报名 1人", callback_data="join:1"),
+                InlineKeyboardButton("不答", callback_data="silent"),
+            ],
+            [InlineKeyboardButton("地图", url="https://example.com/map")],
+        ]
+    )
     await update.effective_message.reply_html("<b>活动</b>", reply_markup=keyboard)
 
 
@@ -51,8 +55,11 @@ async def button(update: Update, context: Context) -> None:
 @pytest.fixture
 async def app(emu: Emulator) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     application = (
-        Application.builder().token(emu.token).base_url(emu.bot_api_url)
-        .base_file_url(emu.file_url).build()
+        Application.builder()
+        .token(emu.token)
+        .base_url(emu.bot_api_url)
+        .base_file_url(emu.file_url)
+        .build()
     )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
@@ -117,7 +124,8 @@ async def test_press_failures(emu: Emulator, app: Application) -> None:  # type:
 
 
 async def test_redelivered_update_reaches_the_running_bot(
-    emu: Emulator, app: Application  # type: ignore[type-arg]
+    emu: Emulator,
+    app: Application,  # type: ignore[type-arg]
 ) -> None:
     alice = emu.add_user("Alice")
     said = await emu.send(alice, emu.private_chat(alice), "again")

@@ -76,8 +76,10 @@ async def test_a_second_getupdates_terminates_the_first(emu: Emulator, api: RawA
 async def test_getupdates_while_a_webhook_is_set_conflicts(emu: Emulator, api: RawApi) -> None:
     await api.ok("setWebhook", url="http://127.0.0.1:9/hook")
     assert await api.fail("getUpdates") == (
-        409, "Conflict: can't use getUpdates method while webhook is active; "
-             "use deleteWebhook to delete the webhook first")
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; "
+        "use deleteWebhook to delete the webhook first",
+    )
     _status, body = await api.call("deleteWebhook", form={})
     assert body == {"ok": True, "result": True, "description": "Webhook was deleted"}
     assert await api.ok("getUpdates") == []
@@ -92,8 +94,11 @@ async def test_allowed_updates_are_remembered(emu: Emulator, api: RawApi) -> Non
     bob = emu.add_user("Bob")
     await emu.add_member(group, bob)  # chat_member is not sent by default
     assert [u.kind for u in emu.update_queue.pending] == ["my_chat_member", "message", "message"]
-    await api.ok("getUpdates", offset=emu.update_queue.pending[-1].update_id + 1,
-                 allowed_updates=["callback_query"])
+    await api.ok(
+        "getUpdates",
+        offset=emu.update_queue.pending[-1].update_id + 1,
+        allowed_updates=["callback_query"],
+    )
     await emu.send(alice, group, "dropped: messages are no longer wanted")
     assert emu.update_queue.pending == []
     await api.ok("getUpdates", allowed_updates=[])  # back to the default
@@ -120,8 +125,12 @@ async def test_webhook_delivery_with_secret_and_retries(emu: Emulator, api: RawA
         if failures:
             failures -= 1
             return web.Response(status=500)
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                         json.loads(await request.read())))
+        received.append(
+            (
+                request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+                json.loads(await request.read()),
+            )
+        )
         return web.Response(text="ok")
 
     app = web.Application()
@@ -132,19 +141,23 @@ async def test_webhook_delivery_with_secret_and_retries(emu: Emulator, api: RawA
     await site.start()
     port = runner.addresses[0][1]
     try:
-        _status, body = await api.call("setWebhook", form={
-            "url": f"http://127.0.0.1:{port}/hook", "secret_token": "s3cret_-"})
+        _status, body = await api.call(
+            "setWebhook", form={"url": f"http://127.0.0.1:{port}/hook", "secret_token": "s3cret_-"}
+        )
         assert body["description"] == "Webhook was set"
         await queue_texts(emu, "one", "two")
         await emu.wait_idle(timeout=5)
         assert [(secret, u["message"]["text"]) for secret, u in received] == [
-            ("s3cret_-", "one"), ("s3cret_-", "two")
+            ("s3cret_-", "one"),
+            ("s3cret_-", "two"),
         ]
         info = await api.ok("getWebhookInfo")
         assert info["url"].endswith("/hook") and info["pending_update_count"] == 0
         assert "500" in info["last_error_message"]
         assert await api.fail("setWebhook", url="http://x/", secret_token="bad token!") == (
-            400, "Bad Request: secret token contains illegal characters")
+            400,
+            "Bad Request: secret token contains illegal characters",
+        )
     finally:
         await emu.stop()
         await runner.cleanup()

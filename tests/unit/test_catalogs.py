@@ -12,7 +12,9 @@ LOCALES = ("zh_CN", "en")
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "p_": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 # Only Telegram's HTML tags count: "<community>" in a usage line is escaped text, not a tag.
-TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|code|pre|a|blockquote|tg-spoiler|span)\b[^>]*>")
+TAG = re.compile(
+    r"</?(?:b|strong|i|em|u|ins|s|strike|del|code|pre|a|blockquote|tg-spoiler|span)\b[^>]*>"
+)
 
 
 def catalog(locale: str):  # type: ignore[no-untyped-def]
@@ -23,9 +25,9 @@ def catalog(locale: str):  # type: ignore[no-untyped-def]
 def code_msgids() -> set[tuple[str | None, str]]:
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        str(ROOT / "bot"), method_map=[("**.py", "python")], keywords={
-            "_": None, "N_": None, "n_": (1, 2), "p_": ((1, "c"), 2)
-        }
+        str(ROOT / "bot"),
+        method_map=[("**.py", "python")],
+        keywords={"_": None, "N_": None, "n_": (1, 2), "p_": ((1, "c"), 2)},
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.add((context, msgid))
@@ -70,6 +72,10 @@ def test_placeholders_and_tags_match(locale: str) -> None:
 
 def test_chinese_is_really_chinese() -> None:
     """A zh_CN catalog that copied the English would pass the tests above; this one would not."""
-    zh = [m for m in catalog("zh_CN") if m.id and isinstance(m.id, str) and re.search("[a-z]{4}", m.id)]
+    zh = [
+        m
+        for m in catalog("zh_CN")
+        if m.id and isinstance(m.id, str) and re.search("[a-z]{4}", m.id)
+    ]
     same = [m.id for m in zh if m.string == m.id and not m.id.startswith("/")]
     assert len(same) <= len(zh) // 10, same[:5]

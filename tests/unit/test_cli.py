@@ -14,7 +14,11 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("MULIN_", "TELEGRAM_"))}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

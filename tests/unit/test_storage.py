@@ -24,7 +24,9 @@ async def test_migrations_apply_once_and_set_pragmas(tmp_path: Path) -> None:
         assert await storage.schema_version() == LATEST_VERSION
         assert (await storage.query("PRAGMA journal_mode"))[0][0] == "wal"
         assert (await storage.query("PRAGMA foreign_keys"))[0][0] == 1
-        tables = {r[0] for r in await storage.query("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in await storage.query("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert {"users", "chats", "communities", "grids", "roles", "processed_updates"} <= tables
     finally:
         await storage.close()
@@ -39,7 +41,9 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
         await Storage.open(db)
 
 
-async def test_a_failed_migration_leaves_no_half_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_migration_leaves_no_half_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import bot.storage.core as st
 
     good = st._migrations()
