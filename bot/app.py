@@ -17,12 +17,16 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import schedules
 from bot.commands import Where, menu_commands
 from bot.config import Settings
 from bot.context import CustomContext, Services
 from bot.handlers import register_all
 from bot.i18n import Catalogs, Translator
+from bot.notify import Notifier
+from bot.outbox import OutboxWorker
 from bot.storage import Storage
+from bot.storage.issues import IssueStore
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ def build_application(settings: Settings) -> MulinApp:
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(False)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -61,8 +66,19 @@ def build_application(settings: Settings) -> MulinApp:
 
 async def _post_init(app: MulinApp) -> None:
     services = app.bot_data
-    services.storage = await Storage.open(services.settings.db_path)
+    services.storage = storage = await Storage.open(services.settings.db_path)
+    services.issues = IssueStore(storage)
+    services.notifier = Notifier(storage, services.catalogs, services.settings.admins)
+    services.outbox = OutboxWorker(storage, app.bot)
+    services.outbox.start()
     await publish_commands(app, services.catalogs)
+    schedules.register(app)
+
+
+async def _post_stop(app: MulinApp) -> None:
+    outbox = getattr(app.bot_data, "outbox", None)
+    if outbox is not None:
+        await outbox.stop()
 
 
 async def _post_shutdown(app: MulinApp) -> None:

@@ -9,8 +9,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
+from bot.notify import Notifier
+from bot.outbox import OutboxWorker
 from bot.permissions import Actor
 from bot.storage import Storage
+from bot.storage.issues import IssueStore
 
 
 class Services:
@@ -19,6 +22,9 @@ class Services:
     storage: Storage
     settings: Settings
     catalogs: Catalogs
+    issues: IssueStore
+    notifier: Notifier
+    outbox: OutboxWorker
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -46,6 +52,14 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def catalogs(self) -> Catalogs:
         return self.bot_data.catalogs
+
+    @property
+    def issues(self) -> IssueStore:
+        return self.bot_data.issues
+
+    @property
+    def notifier(self) -> Notifier:
+        return self.bot_data.notifier
 
     @property
     def t(self) -> Translator:

@@ -67,7 +67,7 @@ class World:
         """Send a message and return what the bot sent in that chat in answer (after edits)."""
         before = {m.message_id for m in self.emu.bot_messages(chat)}
         await self.emu.send(user, chat, text, reply_to=reply_to)
-        await self.emu.wait_idle()
+        await self.settle()
         return [m for m in self.emu.bot_messages(chat) if m.message_id not in before]
 
     async def say_one(
@@ -79,13 +79,23 @@ class World:
 
     async def press(self, user: User, message: Message, label: str) -> Any:
         answer = await self.emu.press(user, message, label)
-        await self.emu.wait_idle()
+        await self.settle()
         return answer
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update and sent everything it queued."""
+        await self.emu.wait_idle()
+        if self.app is not None:
+            await self.app.update_queue.join()
+            outbox = getattr(self.app.bot_data, "outbox", None)
+            if outbox is not None:
+                await outbox.idle()
+        await self.emu.wait_idle()
 
     async def group(self, title: str, *, admin: User) -> Chat:
         chat = self.emu.add_group(title, creator=admin)
         await self.emu.add_bot(chat, by=admin)
-        await self.emu.wait_idle()
+        await self.settle()
         return chat
 
     async def registered_group(self, title: str, community: str, grid: str) -> Chat:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, errors, tracking
+from bot.handlers import admin, common, errors, issues, moderation, report_dialog, tracking
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
     tracking.register(app)
+    report_dialog.register(app)  # before /start: its deep link and menu button open the dialog
     common.register(app)
+    issues.register(app)
+    moderation.register(app)
     admin.register(app)
     common.register_fallbacks(app)
     errors.register(app)

@@ -16,6 +16,7 @@ from bot import keyboards
 from bot.commands import Where, visible_commands
 from bot.config import SUPPORTED_LOCALES, normalize_locale
 from bot.context import CustomContext, ids
+from bot.handlers import issues
 from bot.handlers.base import command_text, denied, is_private, reply, usage
 from bot.i18n import Translator
 from bot.permissions import Action, Role
@@ -39,6 +40,9 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     """The private menu: everything a resident does, as buttons (later capabilities add theirs)."""
     return keyboards.rows(
         [
+            keyboards.button(t.p_("menu", "📝 Report a problem"), MENU, "report"),
+            keyboards.button(t.p_("menu", "📋 My issues"), MENU, "my"),
+            keyboards.button(t.p_("menu", "🗂 Issue boards"), MENU, "board"),
             keyboards.button(t.p_("menu", "❓ Help"), MENU, "help"),
             keyboards.button(t.p_("menu", "🌐 Language"), MENU, "lang"),
         ]
@@ -251,6 +255,10 @@ async def on_menu_button(update: Update, context: CustomContext) -> None:
     await query.answer()
     if choice == "help":
         await send_help(update, context)
+    elif choice == "my":
+        await issues.my_issues(update, context)
+    elif choice == "board":
+        await issues.board(update, context)
     elif choice == "lang":
         await send_language_picker(update, context)
 

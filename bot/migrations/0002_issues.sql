@@ -91,3 +91,9 @@ CREATE TABLE drafts (
     payload    TEXT    NOT NULL,
     created_at TEXT    NOT NULL
 );
+
+-- The last day each daily job ran (local date), so a restart never runs it twice a day.
+CREATE TABLE job_runs (
+    name     TEXT PRIMARY KEY,
+    last_run TEXT NOT NULL
+);

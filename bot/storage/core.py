@@ -9,6 +9,7 @@ change it, so reading it costs nothing. Storage returns data, never text for use
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -42,7 +43,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(moment: datetime) -> str:
+def ts(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -170,6 +171,8 @@ class Storage:
         self._grids: dict[int, Grid] = {}
         self._roles: dict[int, dict[int, set[str]]] = defaultdict(dict)  # community → user → roles
         self._processed: set[int] = set()
+        # Set after a commit that queued outbox messages: wakes the outbox worker.
+        self.outbox_signal = asyncio.Event()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -179,9 +182,9 @@ class Storage:
         db = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
         storage = cls(db, path)
         try:
-            await storage._run(_connect_pragmas)
-            await storage._run(apply_migrations)
-            await storage._run(storage._load_caches)
+            await storage.run(_connect_pragmas)
+            await storage.run(apply_migrations)
+            await storage.run(storage._load_caches)
         except BaseException:
             await db.close()
             raise
@@ -190,7 +193,7 @@ class Storage:
     async def close(self) -> None:
         await self._db.close()
 
-    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run fn in aiosqlite's thread with the raw connection: the whole use case, one hand-off.
 
         aiosqlite's public methods are each one hand-off; `_execute` is the mechanism under all
@@ -200,7 +203,7 @@ class Storage:
         result: T = await self._db._execute(fn, conn)  # type: ignore[no-untyped-call]
         return result
 
-    async def _transaction(
+    async def transaction(
         self, fn: Callable[[sqlite3.Connection], T], *, update_id: int | None = None
     ) -> T:
         """fn inside BEGIN IMMEDIATE … COMMIT, with the update's id recorded in the same commit."""
@@ -212,7 +215,7 @@ class Storage:
                     try:
                         conn.execute(
                             "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
-                            (update_id, _ts(utcnow())),
+                            (update_id, ts(utcnow())),
                         )
                     except sqlite3.IntegrityError:
                         raise AlreadyProcessed(update_id) from None
@@ -223,7 +226,7 @@ class Storage:
                 raise
             return result
 
-        result = await self._run(body)
+        result = await self.run(body)
         if update_id is not None:
             self._processed.add(update_id)
         return result
@@ -246,7 +249,7 @@ class Storage:
             self._chats[cid] = ChatRecord(cid, kind, title, grid_id, locale, bool(active))
         for uid, cid, role in conn.execute("SELECT user_id, community_id, role FROM roles"):
             self._roles[cid].setdefault(uid, set()).add(role)
-        since = _ts(utcnow() - PROCESSED_KEEP)
+        since = ts(utcnow() - PROCESSED_KEEP)
         self._processed = {
             r[0]
             for r in conn.execute(
@@ -286,6 +289,15 @@ class Storage:
 
     def communities(self) -> list[Community]:
         return sorted(self._communities.values(), key=lambda c: c.name)
+
+    def grid_ids(self, community_id: int) -> list[int]:
+        return sorted(g.id for g in self._grids.values() if g.community_id == community_id)
+
+    def grids_of(self, community_id: int) -> list[Grid]:
+        return sorted(
+            (g for g in self._grids.values() if g.community_id == community_id),
+            key=lambda g: g.name,
+        )
 
     def chat_grid(self, chat_id: int) -> Grid | None:
         chat = self._chats.get(chat_id)
@@ -361,7 +373,7 @@ class Storage:
                 )
         if user_row is None and chat_row is None:
             return
-        now = _ts(utcnow())
+        now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> None:
             if user_row is not None:
@@ -392,7 +404,7 @@ class Storage:
                     (chat_row.id, chat_row.type, chat_row.title, now),
                 )
 
-        await self._transaction(write)
+        await self.transaction(write)
         if user_row is not None:
             self._cache_user(user_row)
         if chat_row is not None:
@@ -402,8 +414,8 @@ class Storage:
         """For updates whose handling wrote nothing: a redelivery then gets no second reply."""
         if update_id in self._processed:
             return
-        now = _ts(utcnow())
-        await self._run(
+        now = ts(utcnow())
+        await self.run(
             lambda conn: conn.execute(
                 "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
                 (update_id, now),
@@ -412,8 +424,8 @@ class Storage:
         self._processed.add(update_id)
 
     async def prune_processed(self, now: datetime) -> int:
-        cutoff = _ts(now - PROCESSED_KEEP)
-        deleted: int = await self._run(
+        cutoff = ts(now - PROCESSED_KEEP)
+        deleted: int = await self.run(
             lambda conn: (
                 conn.execute(
                     "DELETE FROM processed_updates WHERE processed_at < ?", (cutoff,)
@@ -434,7 +446,7 @@ class Storage:
         """/setup: bind a group to a grid, creating the community and grid when new."""
         chat = self._chats.get(chat_id)
         previous = self.chat_grid(chat_id)
-        now = _ts(utcnow())
+        now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> Registration:
             row = conn.execute(
@@ -477,7 +489,7 @@ class Storage:
             )
             return Registration(community, grid, new_community, new_grid, previous)
 
-        reg = await self._transaction(write, update_id=update_id)
+        reg = await self.transaction(write, update_id=update_id)
         self._communities[reg.community.id] = reg.community
         self._grids[reg.grid.id] = reg.grid
         base = chat or ChatRecord(chat_id, "group", None, None, None, True)
@@ -502,7 +514,7 @@ class Storage:
             if update_id is not None:
                 await self.mark_processed(update_id)
             return False
-        now = _ts(utcnow())
+        now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> None:
             if granted:
@@ -517,7 +529,7 @@ class Storage:
                     (user_id, community_id, role),
                 )
 
-        await self._transaction(write, update_id=update_id)
+        await self.transaction(write, update_id=update_id)
         holders = self._roles[community_id].setdefault(user_id, set())
         if granted:
             holders.add(role)
@@ -528,7 +540,7 @@ class Storage:
     async def set_user_locale(
         self, user_id: int, locale: str, *, update_id: int | None = None
     ) -> None:
-        await self._transaction(
+        await self.transaction(
             lambda conn: conn.execute(
                 "UPDATE users SET locale = ? WHERE id = ?", (locale, user_id)
             ),
@@ -541,7 +553,7 @@ class Storage:
     async def set_chat_locale(
         self, chat_id: int, locale: str, *, update_id: int | None = None
     ) -> None:
-        await self._transaction(
+        await self.transaction(
             lambda conn: conn.execute(
                 "UPDATE chats SET locale = ? WHERE id = ?", (locale, chat_id)
             ),
@@ -555,8 +567,8 @@ class Storage:
         chat = self._chats.get(chat_id)
         if chat is not None and chat.active == active:
             return
-        now = _ts(utcnow())
-        await self._transaction(
+        now = ts(utcnow())
+        await self.transaction(
             lambda conn: conn.execute(
                 "UPDATE chats SET active = ?, updated_at = ? WHERE id = ?",
                 (int(active), now, chat_id),
@@ -569,7 +581,7 @@ class Storage:
         user = self._users.get(user_id)
         if user is None or user.blocked == blocked:
             return
-        await self._transaction(
+        await self.transaction(
             lambda conn: conn.execute(
                 "UPDATE users SET blocked = ? WHERE id = ?", (int(blocked), user_id)
             )
@@ -581,7 +593,7 @@ class Storage:
         old = self._chats.get(old_id)
         if old is None:
             return False
-        now = _ts(utcnow())
+        now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> None:
             existing = conn.execute("SELECT grid_id FROM chats WHERE id = ?", (new_id,)).fetchone()
@@ -593,20 +605,20 @@ class Storage:
                 (new_id, now, old_id),
             )
 
-        await self._transaction(write)
+        await self.transaction(write)
         del self._chats[old_id]
         self._chats[new_id] = replace(old, id=new_id, type="supergroup")
         return True
 
     async def schema_version(self) -> int:
-        version: int = await self._run(
+        version: int = await self.run(
             lambda conn: int(conn.execute("PRAGMA user_version").fetchone()[0])
         )
         return version
 
     async def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL for tooling (export, health, tests of the schema)."""
-        rows: list[tuple[Any, ...]] = await self._run(
+        rows: list[tuple[Any, ...]] = await self.run(
             lambda conn: [tuple(r) for r in conn.execute(sql, params).fetchall()]
         )
         return rows
@@ -621,3 +633,7 @@ def migrate_file(path: Path) -> tuple[int, int]:
         return apply_migrations(conn)
     finally:
         conn.close()
+
+
+def from_ts(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

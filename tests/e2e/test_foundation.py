@@ -12,10 +12,22 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
     bob = world.person("Bob", lang="en-US")
     reply = await world.say_one(amei, world.emu.private_chat(amei), "/start")
     assert "阿美，您好" in (reply.text or "")
-    assert reply.labels() == ["❓ 帮助", "🌐 语言 Language"]
+    assert reply.labels() == [
+        "📝 反映问题",
+        "📋 我的问题",
+        "🗂 问题看板",
+        "❓ 帮助",
+        "🌐 语言 Language",
+    ]
     reply = await world.say_one(bob, world.emu.private_chat(bob), "/start")
     assert "Hello, Bob" in (reply.text or "")
-    assert reply.labels() == ["❓ Help", "🌐 Language"]
+    assert reply.labels() == [
+        "📝 Report a problem",
+        "📋 My issues",
+        "🗂 Issue boards",
+        "❓ Help",
+        "🌐 Language",
+    ]
 
 
 async def test_an_unsupported_telegram_language_falls_back_to_mulin_locale(world: World) -> None:
@@ -124,7 +136,7 @@ async def test_grant_and_revoke_by_reply_and_by_username(world: World) -> None:
     group = await world.registered_group("海景湾二期", "西安村", "第8网格")
     await world.say(amei, group, "我是阿美")
     lins_message = await world.emu.send(lin, group, "我是网格员小林")
-    await world.emu.wait_idle()
+    await world.settle()
 
     done = await world.say_one(admin, group, "/grant 网格员", reply_to=lins_message)
     assert "林网格员 现在是西安村的网格员" in (done.text or "")
@@ -250,13 +262,13 @@ async def test_removed_group_becomes_inactive_and_comes_back(world: World) -> No
     assert world.app is not None
     storage = world.app.bot_data.storage
     await world.emu.remove_bot(group, by=admin)
-    await world.emu.wait_idle()
+    await world.settle()
     chat = storage.chat(group.id)
     assert chat is not None and not chat.active
     grid = storage.chat_grid(group.id)
     assert grid is not None and storage.group_chats(grid.community_id) == []
     await world.emu.add_bot(group, by=admin)
-    await world.emu.wait_idle()
+    await world.settle()
     assert [c.id for c in storage.group_chats(grid.community_id)] == [group.id]
 
 
@@ -265,7 +277,7 @@ async def test_supergroup_upgrade_keeps_the_registration(world: World) -> None:
     amei = world.person("阿美")
     group = await world.registered_group("海景湾二期", "西安村", "第8网格")
     supergroup = await world.emu.migrate_to_supergroup(group)
-    await world.emu.wait_idle()
+    await world.settle()
     reply = await world.say_one(amei, supergroup, "/help")
     assert "本群还没有登记" not in (reply.text or "")
     await world.restart_bot()
@@ -282,11 +294,11 @@ async def test_a_redelivered_update_has_one_effect_and_no_second_reply(world: Wo
     count = len(world.emu.bot_messages(group))
     setup_update = max(world.emu.update_queue.history)
     world.emu.redeliver(setup_update)
-    await world.emu.wait_idle()
+    await world.settle()
     assert len(world.emu.bot_messages(group)) == count
     await world.restart_bot()
     world.emu.redeliver(setup_update)
-    await world.emu.wait_idle()
+    await world.settle()
     assert len(world.emu.bot_messages(group)) == count
 
 
@@ -321,7 +333,7 @@ async def test_forged_button_data_is_refused(world: World) -> None:
     menu = await world.say_one(amei, dm, "/start")
     for data in ("lang:xx", "menu", "nonsense:1:2", "lang:" + "9" * 50):
         answer = await world.emu.press_data(amei, menu, data)
-        await world.emu.wait_idle()
+        await world.settle()
         assert answer.text in ("这个按钮已失效。", None)
 
 
@@ -334,7 +346,7 @@ async def test_telegram_errors_are_survived(world: World) -> None:
     before = len(world.emu.bot_messages(dm))
     await world.emu.send(amei, dm, "/help")
     await world.emu.wait_for(lambda: len(world.emu.bot_messages(dm)) > before, timeout=5)
-    await world.emu.wait_idle()
+    await world.settle()
     replies = world.emu.bot_messages(dm)[before:]
     assert len(replies) == 1 and "您在这里可以做的事" in (
         replies[0].text or ""

@@ -1,0 +1,200 @@
+"""The outbox table: messages to many chats, queued in the transaction of the change that caused
+them, so that a crash between the change and the sending loses and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.storage.core import Storage, ts
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One message to send (or a card to edit), fully rendered in its reader's language."""
+
+    chat_id: int
+    text: str
+    markup: dict[str, Any] | None = None  # reply_markup as Telegram's JSON
+    reply_to: int | None = None
+    reply_to_card: int | None = None  # reply to this issue's card (its id is known at send time)
+    card_of: int | None = None  # this message is the card of this issue: remember where it went
+    edit_card: int | None = None  # edit this issue's card instead of sending
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMessage:
+    id: int
+    chat_id: int
+    method: str
+    text: str
+    markup: dict[str, Any] | None
+    reply_to: int | None
+    card_of: int | None
+    attempts: int
+
+
+def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) -> int:
+    """Queue items inside the caller's transaction; a newer edit of a card replaces an unsent one."""
+    for item in items:
+        if item.edit_card is not None:
+            conn.execute(
+                "DELETE FROM outbox WHERE done_at IS NULL AND edit_card = ?", (item.edit_card,)
+            )
+        conn.execute(
+            "INSERT INTO outbox (chat_id, method, text, markup, reply_to, reply_to_card, card_of,"
+            " edit_card, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.chat_id,
+                "edit" if item.edit_card is not None else "send",
+                item.text,
+                json.dumps(item.markup, ensure_ascii=False) if item.markup else None,
+                item.reply_to,
+                item.reply_to_card,
+                item.card_of,
+                item.edit_card,
+                ts(item.not_before or now),
+                ts(now),
+            ),
+        )
+    return len(items)
+
+
+def _card_pending(conn: sqlite3.Connection, issue_id: int) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_of = ? LIMIT 1", (issue_id,)
+    ).fetchone()
+    return row is not None
+
+
+class OutboxStore:
+    def __init__(self, storage: Storage) -> None:
+        self._s = storage
+
+    async def due(self, now: datetime, limit: int = 100) -> list[PendingMessage]:
+        """Messages whose time has come, oldest first, with card references resolved now."""
+        moment = ts(now)
+
+        def read(conn: sqlite3.Connection) -> list[PendingMessage]:
+            rows = conn.execute(
+                "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
+                " o.attempts, o.reply_to_card, o.edit_card,"
+                " rc.chat_id, rc.card_message_id, ec.chat_id, ec.card_message_id"
+                " FROM outbox o"
+                " LEFT JOIN issues rc ON rc.id = o.reply_to_card"
+                " LEFT JOIN issues ec ON ec.id = o.edit_card"
+                " WHERE o.done_at IS NULL AND o.not_before <= ? ORDER BY o.id LIMIT ?",
+                (moment, limit),
+            ).fetchall()
+            found = []
+            waiting: set[int] = set()  # chats whose next message needs a card not yet sent
+            for (
+                mid,
+                chat_id,
+                method,
+                text,
+                markup,
+                reply_to,
+                card_of,
+                attempts,
+                reply_card,
+                edit_card,
+                rc_chat,
+                rc_msg,
+                ec_chat,
+                ec_msg,
+            ) in rows:
+                if chat_id in waiting:
+                    continue
+                needs = None
+                if reply_card is not None and rc_msg is None:
+                    needs = reply_card
+                if edit_card is not None and ec_msg is None:
+                    needs = edit_card
+                if needs is not None and _card_pending(conn, needs):
+                    waiting.add(chat_id)  # keep the order: send the card first, then this
+                    continue
+                if reply_card is not None and rc_chat == chat_id and rc_msg is not None:
+                    reply_to = rc_msg
+                if edit_card is not None:
+                    if ec_msg is None or ec_chat is None:
+                        conn.execute(
+                            "UPDATE outbox SET done_at = ?, outcome = 'skipped: no card'"
+                            " WHERE id = ?",
+                            (moment, mid),
+                        )
+                        continue
+                    chat_id, reply_to = ec_chat, ec_msg  # edit: reply_to carries the message id
+                found.append(
+                    PendingMessage(
+                        mid,
+                        chat_id,
+                        method,
+                        text,
+                        json.loads(markup) if markup else None,
+                        reply_to,
+                        card_of,
+                        attempts,
+                    )
+                )
+            return found
+
+        return await self._s.run(read)
+
+    async def sent(self, message: PendingMessage, message_id: int | None, now: datetime) -> None:
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE outbox SET done_at = ?, outcome = 'sent' WHERE id = ?",
+                (ts(now), message.id),
+            )
+            if message.card_of is not None and message_id is not None:
+                conn.execute(
+                    "UPDATE issues SET chat_id = ?, card_message_id = ? WHERE id = ?",
+                    (message.chat_id, message_id, message.card_of),
+                )
+
+        await self._s.transaction(write)
+
+    async def skipped(self, message: PendingMessage, why: str, now: datetime) -> None:
+        await self._s.transaction(
+            lambda conn: conn.execute(
+                "UPDATE outbox SET done_at = ?, outcome = ? WHERE id = ?",
+                (ts(now), f"skipped: {why}", message.id),
+            )
+        )
+
+    async def retry(self, message: PendingMessage, delay: timedelta, now: datetime) -> bool:
+        """Try again later; False when it has been tried too often and is given up."""
+        if message.attempts + 1 >= MAX_ATTEMPTS:
+            await self.skipped(message, "gave up", now)
+            return False
+        await self._s.transaction(
+            lambda conn: conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
+                (ts(now + delay), message.id),
+            )
+        )
+        return True
+
+    async def next_due(self) -> datetime | None:
+        rows = await self._s.run(
+            lambda conn: conn.execute(
+                "SELECT min(not_before) FROM outbox WHERE done_at IS NULL"
+            ).fetchone()
+        )
+        return datetime.fromisoformat(rows[0]) if rows and rows[0] else None
+
+    async def backlog(self) -> int:
+        row = await self._s.run(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM outbox WHERE done_at IS NULL"
+            ).fetchone()
+        )
+        return int(row[0])

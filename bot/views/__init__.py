@@ -1,0 +1,1 @@
+"""How things look to people: text and buttons per capability."""
