@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import build_application, running
+from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
 
@@ -30,6 +30,7 @@ class Director:
 
     emu: Emulator
     out: Callable[[str], None]
+    app: MulinApp
     chats: dict[int, Chat] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)
     _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
@@ -59,6 +60,10 @@ class Director:
         return chat.title or str(chat.id)
 
     async def settle(self) -> None:
+        """Wait until the bot handled everything and its outbox is empty, then print news."""
+        await self.emu.wait_idle()
+        await self.app.update_queue.join()
+        await self.app.bot_data.outbox.idle()
         await self.emu.wait_idle()
         for chat in self.chats.values():
             seen = self._seen.setdefault(chat.id, {})
@@ -123,13 +128,19 @@ async def scene_setup(d: Director) -> None:
     d.person("chen", "陈书记", username="chen_xian")  # 西安村
     d.person("amei", "阿美", username="amei")
     d.person("tom", "Tom", username="tom_lee", lang="en")
+    d.person("bo", "阿波", username="abo")
 
     d.scene("第一幕 · 登记网格群  Scene 1 · registering a grid group")
     group = await d.new_group("海景湾二期 · 第8网格群", "admin")
     await d.say("admin", group, "/setup 西安村 第8网格")
-    for key in ("chen", "lin", "yang", "amei", "tom"):
+    for key in ("chen", "lin", "yang", "amei", "tom", "bo"):
         await d.emu.send(d.people[key], group, "大家好")
+        await d.emu.send(d.people[key], d.chats[d.people[key].id], "/start")
     await d.settle()
+    for key in ("chen", "lin", "yang", "amei", "tom", "bo"):  # the greetings are not the show
+        d._seen.pop(d.people[key].id, None)
+        for m in d.emu.bot_messages(d.chats[d.people[key].id]):
+            d._seen.setdefault(d.people[key].id, {})[m.message_id] = (m.text or m.caption, m.edits)
     await d.say("admin", group, "/grant community @chen_xian")
     await d.say("chen", group, "/grant grid @lin_grid")
     await d.say("chen", group, "/grant property @yang_wuye")
@@ -143,7 +154,34 @@ async def scene_setup(d: Director) -> None:
     await d.say("lin", group, "/help")
 
 
-SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup]
+async def scene_issues(d: Director) -> None:
+    """Issues: a street light and EV charging climb the boards until they are solved."""
+    group = next(c for c in d.chats.values() if c.type != "private")
+    amei_dm = d.chats[d.people["amei"].id]
+    d.scene("第三幕 · 居民说  Scene 3 · residents raise problems")
+    await d.say("amei", group, "/report 停车场出入口的路灯不亮，晚上车和人都看不清，很危险")
+    light = d.last(group)
+    await d.say("amei", group, "/report 海景湾二期没有电动车充电桩，大家只能飞线充电")
+    charging = d.last(group)
+    await d.press("tom", charging, "🙋 我也遇到")
+    await d.say("bo", group, "/report 海景湾二期没有电动车充电桩，只能飞线充电，太危险")
+    await d.press("bo", d.last(group), "🙋 关注 #2")
+
+    d.scene("第四幕 · 物业说  Scene 4 · property escalates")
+    await d.say("yang", group, "/note 1 已报修，灯具明天到货")
+    await d.say("yang", group, "/escalate 2 小区建设时没有规划充电场所，需要镇村协调场地")
+    await d.say("amei", group, "/board")
+
+    d.scene("第五幕 · 社区说  Scene 5 · the community solves them")
+    await d.say("lin", group, "/close 1 已更换路灯，并在出入口加装减速带和爆闪灯")
+    await d.say(
+        "lin", group, "/close 2 在2期外围报恩路搭建雨棚并安装充电桩，增加60个停车位和充电口"
+    )
+    await d.press("amei", d.last(amei_dm), "👍 解决了")
+    await d.say("amei", group, "/issue 2")
+
+
+SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup, scene_issues]
 
 
 async def play(out: Callable[[str], None]) -> int:
@@ -160,8 +198,8 @@ async def play(out: Callable[[str], None]) -> int:
             )
             out("睦邻 Mulin — offline demo: the real bot against a local Bot API emulator")
             out(f"(emulator at {emu.api_url}; database {settings.db_path})")
-            async with running(build_application(settings), poll_timeout=5):
-                director = Director(emu, out)
+            async with running(build_application(settings), poll_timeout=5) as app:
+                director = Director(emu, out, app)
                 for scene in SCENES:
                     await scene(director)
             if emu.errors:

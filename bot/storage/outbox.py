@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.storage.core import Storage, ts
+from bot.storage.core import Storage, ts, utcnow
 
 MAX_ATTEMPTS = 8
 
@@ -60,7 +60,7 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 item.reply_to_card,
                 item.card_of,
                 item.edit_card,
-                ts(item.not_before or now),
+                ts(item.not_before or utcnow()),  # as soon as possible, by the wall clock
                 ts(now),
             ),
         )
