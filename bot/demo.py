@@ -160,7 +160,6 @@ async def scene_issues(d: Director) -> None:
     amei_dm = d.chats[d.people["amei"].id]
     d.scene("第三幕 · 居民说  Scene 3 · residents raise problems")
     await d.say("amei", group, "/report 停车场出入口的路灯不亮，晚上车和人都看不清，很危险")
-    light = d.last(group)
     await d.say("amei", group, "/report 海景湾二期没有电动车充电桩，大家只能飞线充电")
     charging = d.last(group)
     await d.press("tom", charging, "🙋 我也遇到")
@@ -174,6 +173,7 @@ async def scene_issues(d: Director) -> None:
 
     d.scene("第五幕 · 社区说  Scene 5 · the community solves them")
     await d.say("lin", group, "/close 1 已更换路灯，并在出入口加装减速带和爆闪灯")
+    await d.press("amei", d.last(amei_dm), "👍 解决了")
     await d.say(
         "lin", group, "/close 2 在2期外围报恩路搭建雨棚并安装充电桩，增加60个停车位和充电口"
     )
