@@ -89,6 +89,13 @@ COMMANDS: list[CommandSpec] = [
         "note", N_("/note <N> <text>"), N_("add a progress note"), who=MODERATOR_ROLES, menu=False
     ),
     CommandSpec(
+        "category",
+        N_("/category <N> <category>"),
+        N_("correct an issue's category"),
+        who=MODERATOR_ROLES,
+        menu=False,
+    ),
+    CommandSpec(
         "setsla",
         N_("/setsla <remind days> <escalate days>"),
         N_("follow-up days of your community"),

@@ -95,7 +95,7 @@ class Notifier:
                 items += self._urgent(issue, exclude=issue.reporter_id)
             return items
         items += self._card_edit(issue)
-        if action == "follow":
+        if action in ("follow", "category"):
             return items
         if self._group_active(issue.chat_id):
             assert issue.chat_id is not None
@@ -132,7 +132,7 @@ class Notifier:
             OutboxItem(
                 issue.chat_id,
                 views.card(t, issue, self.name, public=True),
-                markup=_markup(views.card_buttons(t, issue, None)) or {"inline_keyboard": []},
+                markup=_markup(views.card_buttons(t, issue, None)),  # none: edit drops the old
                 edit_card=issue.id,
             )
         ]

@@ -17,10 +17,19 @@ from bot.handlers.issues import TEXT_LIMIT, parse_number
 from bot.i18n import Translator
 from bot.permissions import Role
 from bot.render import esc, truncate
+from bot.rules.categories import CATEGORY_KEYS
 from bot.rules.followup import validate_sla
-from bot.rules.issues import Allowed, Command, Priority, Reason, State, decide
+from bot.rules.issues import MODERATORS, Allowed, Command, Priority, Reason, State, decide
 from bot.storage import utcnow
-from bot.storage.issues import Applied, BadTarget, Issue, IssueEvent, NotFound, Refusal
+from bot.storage.issues import (
+    Applied,
+    BadTarget,
+    CannotFollow,
+    Issue,
+    IssueEvent,
+    NotFound,
+    Refusal,
+)
 from bot.views import issues as views
 
 
@@ -386,6 +395,80 @@ async def on_fixed_button(update: Update, context: CustomContext) -> None:
         await query.answer(ut._("This question is already answered."))
 
 
+# -- /category ------------------------------------------------------------------------------
+
+
+def parse_category(catalogs: list[Translator], word: str) -> str | None:
+    """A category by its key (lighting) or its name in any language (路灯照明, Lighting)."""
+    wanted = word.strip().lower()
+    for key in CATEGORY_KEYS:
+        names = {key} | {views.category_name(tr, key).split(" ", 1)[-1].lower() for tr in catalogs}
+        if wanted in names:
+            return key
+    return None
+
+
+async def category(update: Update, context: CustomContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    t = context.t
+    how = "/category 12 lighting"
+    words = command_text(message).split(maxsplit=1)
+    number = parse_number(words[0]) if words else None
+    keys = ", ".join(f"<code>{k}</code> {views.category_name(t, k)}" for k in CATEGORY_KEYS)
+    if number is None or len(words) < 2:
+        problem = t._("Give the issue's number and the category.")
+        await reply(
+            update, usage(t, problem, how) + "\n" + t._("Categories: {names}").format(names=keys)
+        )
+        return
+    key = parse_category(context.catalogs.all, words[1])
+    if key is None:
+        await reply(
+            update,
+            usage(
+                t,
+                t._("“{value}” is not a category.").format(value=esc(truncate(words[1], 20))),
+                how,
+            )
+            + "\n"
+            + t._("Categories: {names}").format(names=keys),
+        )
+        return
+    _, user_id = ids(update)
+    result = await context.issues.recategorize(
+        number,
+        key,
+        lambda issue: (
+            context.notifier.who(user_id, issue).effective_roles & MODERATORS != frozenset()
+        ),
+        actor_id=user_id,
+        now=utcnow(),
+        compose=context.notifier.issue_event,
+        update_id=context.update_id,
+    )
+    if isinstance(result, NotFound):
+        await reply(update, t._("There is no issue #{id}.").format(id=number))
+    elif isinstance(result, CannotFollow):
+        await reply(
+            update,
+            denied(
+                t,
+                t._("Only grid workers, property staff and community officials change categories."),
+            )
+            if result.why == "denied"
+            else t._("#{id} is closed; its category stays.").format(id=number),
+        )
+    else:
+        await reply(
+            update,
+            t._("✅ #{id} is now in {category}.").format(
+                id=number, category=views.category_name(t, key)
+            ),
+        )
+
+
 # -- /setsla ---------------------------------------------------------------------------------
 
 
@@ -462,6 +545,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     for which in SYNTAX:
         app.add_handler(CommandHandler(which.value, handler_for(which)))
     app.add_handler(CommandHandler("setsla", setsla))
+    app.add_handler(CommandHandler("category", category))
     app.add_handler(CallbackQueryHandler(on_card_button, pattern=rf"^{views.ISSUE}:"))
     app.add_handler(CallbackQueryHandler(on_fixed_button, pattern=keyboards.pattern(views.FIXED)))
     app.add_handler(

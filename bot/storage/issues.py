@@ -541,6 +541,41 @@ class IssueStore:
         assert isinstance(result, Applied | NotFound | Refusal | BadTarget)
         return result
 
+    async def recategorize(
+        self,
+        issue_id: int,
+        category: str,
+        may: Callable[[Issue], bool],
+        *,
+        actor_id: int,
+        now: datetime,
+        compose: Compose,
+        update_id: int | None = None,
+    ) -> Applied | NotFound | CannotFollow:
+        """A moderator corrects the suggested category (CannotFollow("denied") when not allowed)."""
+
+        def body(conn: sqlite3.Connection) -> Applied | NotFound | CannotFollow:
+            issue = load_issue(conn, issue_id)
+            if issue is None:
+                return NotFound(issue_id)
+            if not may(issue):
+                return CannotFollow("denied")
+            if issue.state not in ACTIVE_STATES:
+                return CannotFollow("closed")
+            conn.execute(
+                "UPDATE issues SET category = ?, updated_at = ? WHERE id = ?",
+                (category, ts(now), issue_id),
+            )
+            entry = _history(conn, issue_id, now, actor_id, "category", None, None, category)
+            after = load_issue(conn, issue_id)
+            assert after is not None
+            enqueue(conn, compose(IssueEvent(after, entry, ())), now)
+            return Applied(after, entry)
+
+        result = await self._write(body, update_id)
+        assert isinstance(result, Applied | NotFound | CannotFollow)
+        return result
+
     async def follow(
         self,
         issue_id: int,

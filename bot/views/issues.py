@@ -103,11 +103,14 @@ def history_text(
         "priority": t._("{who} set the priority to {note}"),
         "note": t._("{who}: {note}"),
         "merged": t._("{who} merged {note} into this issue"),
+        "category": t._("{who} set the category to {note}"),
         "confirmed": t._("the reporter confirmed it is fixed"),
         "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
     }
     if entry.action == "priority" and entry.note:
         note = priority_name(t, entry.note)
+    if entry.action == "category" and entry.note:
+        note = category_name(t, entry.note)
     text = texts.get(entry.action, "{who}: {note}").format(who=who, note=note)
     if entry.action in ("reopen",) and entry.note:
         text += t._(": {note}").format(note=note)

@@ -366,3 +366,54 @@ async def test_a_group_that_removed_the_bot_does_not_stop_notifications(world: W
     assert user is not None and user.blocked
     await world.say(g.lin, world.emu.private_chat(g.lin), "/note 1 明天来修")
     assert len(world.emu.errors) == 1
+
+
+async def test_dup_moves_followers_and_priority_urgent_alerts(world: World) -> None:
+    g = await grid8(world)
+    original = await report(world, g.amei, g.group, "3号楼路灯不亮")
+    copy = await report(world, g.bo, g.group, "三号楼那边晚上一片漆黑，灯坏了")
+    await world.press(g.chen, copy, "🙋 我也遇到")
+    posts = await world.say(g.lin, g.group, "/dup 2 1")
+    assert any((p.text or "").startswith("#2 已驳回") for p in posts)
+    card = world.emu.message(g.group, original.message_id)
+    assert "🙋 2 位邻居也遇到" in (card.text or "")  # 阿波 and 陈书记 now follow #1
+    told = private_texts(world, g.bo)[-1]
+    assert "今后请关注 #1" in told
+    assert "#2 已驳回" in (world.emu.message(g.group, copy.message_id).text or "")
+    assert world.emu.message(g.group, copy.message_id).labels() == []
+
+    await world.say(g.yang, g.group, "/priority 1 急事")
+    alert = world.emu.last_bot_message(world.emu.private_chat(g.chen))
+    assert "有急事" in (alert.text or "") and "3号楼路灯不亮" in (alert.text or "")
+    assert "有急事" not in (world.emu.last_bot_message(world.emu.private_chat(g.yang)).text or "")
+
+
+async def test_reporter_reopens_and_moderators_reject_and_recategorize(world: World) -> None:
+    g = await grid8(world)
+    await report(world, g.amei, g.group, "小区里有人乱扔东西")
+    changed = await world.say_one(g.yang, world.emu.private_chat(g.yang), "/category 1 环境卫生")
+    assert "#1 现在的分类是🧹 环境卫生" in (changed.text or "")
+    refused = await world.say_one(g.bo, g.group, "/category 1 noise")
+    assert "只有网格员、物业和社区干部可以修改分类" in (refused.text or "")
+    await world.say(g.lin, g.group, "/close 1 已清理")
+    reopened = await world.say(g.amei, world.emu.private_chat(g.amei), "/reopen 1 又有人乱扔了")
+    assert "阿美 重新打开：又有人乱扔了" in (reopened[-1].text or "")
+    posts = await world.say(g.chen, g.group, "/reject 1 属于个人纠纷，请找业委会调解")
+    assert (posts[0].text or "").startswith("#1 已驳回")
+    card = await world.say_one(g.bo, g.group, "/issue 1")
+    assert "理由：属于个人纠纷，请找业委会调解" in (card.text or "")
+
+
+@pytest.mark.provokes_api_errors
+async def test_fan_out_waits_out_retry_after_and_sends_once(world: World) -> None:
+    g = await grid8(world)
+    world.emu.fail_next("sendMessage", status=429, retry_after=1)
+    await world.emu.send(g.amei, g.group, "/report 3号楼路灯不亮")
+    await world.emu.wait_for(
+        lambda: any((m.text or "").startswith("#1") for m in world.emu.bot_messages(g.group)),
+        timeout=10,
+    )
+    await world.settle()
+    cards = [m for m in world.emu.bot_messages(g.group) if (m.text or "").startswith("#1")]
+    assert len(cards) == 1
+    assert [e.status for e in world.emu.errors] == [429]
