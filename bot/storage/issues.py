@@ -293,6 +293,18 @@ def _history(
     return HistoryEntry(now, actor_id, action, frm, to, note)
 
 
+def _rate_limit(conn: sqlite3.Connection, user_id: int, now: datetime) -> datetime | None:
+    """When the user may report again, or None when they may now (5 an hour)."""
+    recent = [
+        datetime.fromisoformat(r[0])
+        for r in conn.execute(
+            "SELECT created_at FROM issues WHERE reporter_id = ? AND created_at > ?",
+            (user_id, ts(now - ratelimit.WINDOW)),
+        )
+    ]
+    return ratelimit.next_allowed(recent, now)
+
+
 def _audience(issue: Issue) -> tuple[int, ...]:
     return (issue.reporter_id, *[f for f in issue.followers if f != issue.reporter_id])
 
@@ -377,17 +389,9 @@ class IssueStore:
         check_duplicates: bool = True,
     ) -> Created | RateLimited | LooksLike:
         def body(conn: sqlite3.Connection) -> Created | RateLimited | LooksLike:
-            if check_rate:
-                recent = [
-                    datetime.fromisoformat(r[0])
-                    for r in conn.execute(
-                        "SELECT created_at FROM issues WHERE reporter_id = ? AND created_at > ?",
-                        (new.reporter_id, ts(now - ratelimit.WINDOW)),
-                    )
-                ]
-                until = ratelimit.next_allowed(recent, now)
-                if until is not None:
-                    return RateLimited(until)
+            until = _rate_limit(conn, new.reporter_id, now) if check_rate else None
+            if until is not None:
+                return RateLimited(until)
             if check_duplicates and new.text:
                 candidates = conn.execute(
                     "SELECT id, text FROM issues WHERE grid_id = ? AND state IN ('open', 'escalated')",
@@ -428,17 +432,9 @@ class IssueStore:
             data = json.loads(row[0])
             data["photos"] = tuple(data.get("photos") or ())
             new = NewIssue(**data)
-            if check_rate:
-                recent = [
-                    datetime.fromisoformat(r[0])
-                    for r in conn.execute(
-                        "SELECT created_at FROM issues WHERE reporter_id = ? AND created_at > ?",
-                        (user_id, ts(now - ratelimit.WINDOW)),
-                    )
-                ]
-                until = ratelimit.next_allowed(recent, now)
-                if until is not None:
-                    return RateLimited(until)
+            until = _rate_limit(conn, user_id, now) if check_rate else None
+            if until is not None:
+                return RateLimited(until)
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
             return Created(self._insert(conn, new, now, compose))
 
