@@ -27,6 +27,7 @@ class OutboxItem:
     card_of: int | None = None  # this message is the card of this issue: remember where it went
     edit_card: int | None = None  # edit this issue's card instead of sending
     not_before: datetime | None = None
+    card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue | activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +40,23 @@ class PendingMessage:
     reply_to: int | None
     card_of: int | None
     attempts: int
+    card_kind: str = "issue"
 
 
 def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) -> int:
     """Queue items inside the caller's transaction; a newer edit of a card replaces an unsent one."""
     for item in items:
         if item.edit_card is not None:
+            # Coalesce: a newer edit of the same card replaces one not sent yet.
             conn.execute(
-                "DELETE FROM outbox WHERE done_at IS NULL AND edit_card = ?", (item.edit_card,)
+                "DELETE FROM outbox WHERE done_at IS NULL AND edit_card = ? AND card_kind = ?"
+                " AND chat_id = ?",
+                (item.edit_card, item.card_kind, item.chat_id),
             )
         conn.execute(
             "INSERT INTO outbox (chat_id, method, text, markup, reply_to, reply_to_card, card_of,"
-            " edit_card, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " edit_card, not_before, created_at, card_kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item.chat_id,
                 "edit" if item.edit_card is not None else "send",
@@ -62,14 +68,17 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 item.edit_card,
                 ts(item.not_before or utcnow()),  # as soon as possible, by the wall clock
                 ts(now),
+                item.card_kind,
             ),
         )
     return len(items)
 
 
-def _card_pending(conn: sqlite3.Connection, issue_id: int) -> bool:
+def _card_pending(conn: sqlite3.Connection, kind: str, card: int, chat_id: int) -> bool:
     row = conn.execute(
-        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_of = ? LIMIT 1", (issue_id,)
+        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_kind = ? AND card_of = ?"
+        " AND chat_id = ? LIMIT 1",
+        (kind, card, chat_id),
     ).fetchone()
     return row is not None
 
@@ -85,11 +94,16 @@ class OutboxStore:
         def read(conn: sqlite3.Connection) -> list[PendingMessage]:
             rows = conn.execute(
                 "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
-                " o.attempts, o.reply_to_card, o.edit_card,"
-                " rc.chat_id, rc.card_message_id, ec.chat_id, ec.card_message_id"
+                " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
+                " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
+                " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id)"
                 " FROM outbox o"
-                " LEFT JOIN issues rc ON rc.id = o.reply_to_card"
-                " LEFT JOIN issues ec ON ec.id = o.edit_card"
+                " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
+                " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
+                " LEFT JOIN activity_cards ra ON o.card_kind = 'activity'"
+                "  AND ra.activity_id = o.reply_to_card AND ra.chat_id = o.chat_id"
+                " LEFT JOIN activity_cards ea ON o.card_kind = 'activity'"
+                "  AND ea.activity_id = o.edit_card AND ea.chat_id = o.chat_id"
                 " WHERE o.done_at IS NULL AND o.not_before <= ? ORDER BY o.id LIMIT ?",
                 (moment, limit),
             ).fetchall()
@@ -106,6 +120,7 @@ class OutboxStore:
                 attempts,
                 reply_card,
                 edit_card,
+                kind,
                 rc_chat,
                 rc_msg,
                 ec_chat,
@@ -118,7 +133,7 @@ class OutboxStore:
                     needs = reply_card
                 if edit_card is not None and ec_msg is None:
                     needs = edit_card
-                if needs is not None and _card_pending(conn, needs):
+                if needs is not None and _card_pending(conn, kind, needs, chat_id):
                     waiting.add(chat_id)  # keep the order: send the card first, then this
                     continue
                 if reply_card is not None and rc_chat == chat_id and rc_msg is not None:
@@ -142,6 +157,7 @@ class OutboxStore:
                         reply_to,
                         card_of,
                         attempts,
+                        kind,
                     )
                 )
             return found
@@ -155,10 +171,17 @@ class OutboxStore:
                 (ts(now), message.id),
             )
             if message.card_of is not None and message_id is not None:
-                conn.execute(
-                    "UPDATE issues SET chat_id = ?, card_message_id = ? WHERE id = ?",
-                    (message.chat_id, message_id, message.card_of),
-                )
+                if message.card_kind == "activity":
+                    conn.execute(
+                        "UPDATE activity_cards SET message_id = ? WHERE activity_id = ?"
+                        " AND chat_id = ?",
+                        (message_id, message.card_of, message.chat_id),
+                    )
+                else:
+                    conn.execute(
+                        "UPDATE issues SET chat_id = ?, card_message_id = ? WHERE id = ?",
+                        (message.chat_id, message_id, message.card_of),
+                    )
 
         await self._s.transaction(write)
 
