@@ -31,7 +31,7 @@ CREATE TABLE activity_cards (                        -- its card in each group
     activity_id INTEGER NOT NULL REFERENCES activities (id),
     chat_id     INTEGER NOT NULL REFERENCES chats (id) ON UPDATE CASCADE,
     message_id  INTEGER,
-    last_text   TEXT,                                -- what the card says now (no idle edits)
+    sent_text   TEXT,                                -- what the card shows (text and buttons)
     PRIMARY KEY (activity_id, chat_id)
 );
 
@@ -50,3 +50,6 @@ CREATE INDEX signups_user ON signups (user_id);
 
 -- Cards of several kinds: an outbox message may send or edit an activity's card.
 ALTER TABLE outbox ADD COLUMN card_kind TEXT NOT NULL DEFAULT 'issue';
+-- What an issue's card shows (text and buttons), so that an edit that would change nothing is
+-- not sent (Telegram answers "message is not modified").
+ALTER TABLE issues ADD COLUMN card_text TEXT;

@@ -41,18 +41,13 @@ class PendingMessage:
     card_of: int | None
     attempts: int
     card_kind: str = "issue"
+    edit_card: int | None = None
+    markup_json: str | None = None  # as stored: what the card will show once sent
 
 
 def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) -> int:
     """Queue items inside the caller's transaction; a newer edit of a card replaces an unsent one."""
     for item in items:
-        if item.edit_card is not None:
-            # Coalesce: a newer edit of the same card replaces one not sent yet.
-            conn.execute(
-                "DELETE FROM outbox WHERE done_at IS NULL AND edit_card = ? AND card_kind = ?"
-                " AND chat_id = ?",
-                (item.edit_card, item.card_kind, item.chat_id),
-            )
         conn.execute(
             "INSERT INTO outbox (chat_id, method, text, markup, reply_to, reply_to_card, card_of,"
             " edit_card, not_before, created_at, card_kind)"
@@ -61,7 +56,7 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 item.chat_id,
                 "edit" if item.edit_card is not None else "send",
                 item.text,
-                json.dumps(item.markup, ensure_ascii=False) if item.markup else None,
+                json.dumps(item.markup, ensure_ascii=False, sort_keys=True) if item.markup else None,
                 item.reply_to,
                 item.reply_to_card,
                 item.card_of,
@@ -72,6 +67,20 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
             ),
         )
     return len(items)
+
+
+def signature(text: str, markup: str | None) -> str:
+    """What a card shows: its text and its buttons (as stored, canonical JSON)."""
+    return f"{text}\n{markup or ''}"
+
+
+def _superseded(conn: sqlite3.Connection, mid: int, kind: str, card: int, chat_id: int) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_kind = ? AND edit_card = ?"
+        " AND chat_id = ? AND id > ? LIMIT 1",
+        (kind, card, chat_id, mid),
+    ).fetchone()
+    return row is not None
 
 
 def _card_pending(conn: sqlite3.Connection, kind: str, card: int, chat_id: int) -> bool:
@@ -96,7 +105,8 @@ class OutboxStore:
                 "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
                 " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
                 " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
-                " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id)"
+                " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id),"
+                " coalesce(ec.card_text, ea.sent_text)"
                 " FROM outbox o"
                 " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
                 " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
@@ -125,6 +135,7 @@ class OutboxStore:
                 rc_msg,
                 ec_chat,
                 ec_msg,
+                shown,
             ) in rows:
                 if chat_id in waiting:
                     continue
@@ -138,6 +149,17 @@ class OutboxStore:
                     continue
                 if reply_card is not None and rc_chat == chat_id and rc_msg is not None:
                     reply_to = rc_msg
+                if edit_card is not None and (
+                    _superseded(conn, mid, kind, edit_card, chat_id)
+                    or shown == signature(text, markup)
+                ):
+                    # Coalesced: a newer edit follows, or the card already shows this.
+                    conn.execute(
+                        "UPDATE outbox SET done_at = ?, outcome = 'skipped: unchanged'"
+                        " WHERE id = ?",
+                        (moment, mid),
+                    )
+                    continue
                 if edit_card is not None:
                     if ec_msg is None or ec_chat is None:
                         conn.execute(
@@ -158,6 +180,8 @@ class OutboxStore:
                         card_of,
                         attempts,
                         kind,
+                        edit_card,
+                        markup,
                     )
                 )
             return found
@@ -170,18 +194,21 @@ class OutboxStore:
                 "UPDATE outbox SET done_at = ?, outcome = 'sent' WHERE id = ?",
                 (ts(now), message.id),
             )
-            if message.card_of is not None and message_id is not None:
-                if message.card_kind == "activity":
-                    conn.execute(
-                        "UPDATE activity_cards SET message_id = ? WHERE activity_id = ?"
-                        " AND chat_id = ?",
-                        (message_id, message.card_of, message.chat_id),
-                    )
-                else:
-                    conn.execute(
-                        "UPDATE issues SET chat_id = ?, card_message_id = ? WHERE id = ?",
-                        (message.chat_id, message_id, message.card_of),
-                    )
+            card = message.card_of if message.card_of is not None else message.edit_card
+            if card is None or message_id is None:
+                return
+            shown = signature(message.text, message.markup_json)
+            if message.card_kind == "activity":
+                conn.execute(
+                    "UPDATE activity_cards SET message_id = ?, sent_text = ?"
+                    " WHERE activity_id = ? AND chat_id = ?",
+                    (message_id, shown, card, message.chat_id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE issues SET chat_id = ?, card_message_id = ?, card_text = ? WHERE id = ?",
+                    (message.chat_id, message_id, shown, card),
+                )
 
         await self._s.transaction(write)
 
