@@ -24,8 +24,10 @@ from bot.context import CustomContext, Services
 from bot.handlers import register_all
 from bot.i18n import Catalogs, Translator
 from bot.notify import Notifier
+from bot.notify_activities import ActivityNotifier
 from bot.outbox import OutboxWorker
 from bot.storage import Storage
+from bot.storage.activities import ActivityStore
 from bot.storage.issues import IssueStore
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ async def _post_init(app: MulinApp) -> None:
     services.storage = storage = await Storage.open(services.settings.db_path)
     services.issues = IssueStore(storage)
     services.notifier = Notifier(storage, services.catalogs, services.settings.admins)
+    services.activities = ActivityStore(storage)
+    services.activity_notifier = ActivityNotifier(services.notifier)
     services.outbox = OutboxWorker(storage, app.bot)
     services.outbox.start()
     await publish_commands(app, services.catalogs)

@@ -10,9 +10,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
 from bot.notify import Notifier
+from bot.notify_activities import ActivityNotifier
 from bot.outbox import OutboxWorker
 from bot.permissions import Actor
 from bot.storage import Storage
+from bot.storage.activities import ActivityStore
 from bot.storage.issues import IssueStore
 
 
@@ -25,6 +27,8 @@ class Services:
     issues: IssueStore
     notifier: Notifier
     outbox: OutboxWorker
+    activities: ActivityStore
+    activity_notifier: ActivityNotifier
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -60,6 +64,14 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def notifier(self) -> Notifier:
         return self.bot_data.notifier
+
+    @property
+    def activities(self) -> ActivityStore:
+        return self.bot_data.activities
+
+    @property
+    def activity_notifier(self) -> ActivityNotifier:
+        return self.bot_data.activity_notifier
 
     @property
     def t(self) -> Translator:

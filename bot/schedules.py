@@ -15,11 +15,13 @@ from telegram.ext import Application
 
 from bot.context import CustomContext, Services
 from bot.storage import utcnow
+from bot.storage.activities import Reminders
 from bot.storage.issues import FollowUp
 
 log = logging.getLogger(__name__)
 
 FOLLOWUP_AT = time(9, 0)
+ACTIVITIES_EVERY = 60  # seconds: reminders go out within a minute of their time
 
 
 async def run_followup(services: Services, now: datetime) -> FollowUp | None:
@@ -40,6 +42,18 @@ async def run_followup(services: Services, now: datetime) -> FollowUp | None:
     return done
 
 
+async def run_activities(services: Services, now: datetime) -> Reminders:
+    """Reminders 24 hours before an activity (once each), and closing those that are over."""
+    done = await services.activities.remind_and_finish(now, services.activity_notifier.compose)
+    if done.sent or done.finished:
+        log.info("activities: %d reminded, %d finished", len(done.sent), len(done.finished))
+    return done
+
+
+async def _activities_job(context: CustomContext) -> None:
+    await run_activities(context.bot_data, utcnow())
+
+
 async def _followup_job(context: CustomContext) -> None:
     await run_followup(context.bot_data, utcnow())
 
@@ -50,8 +64,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     tz = services.settings.tz
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("followup"):
-        job.schedule_removal()
+    for name in ("followup", "activities"):
+        for job in queue.get_jobs_by_name(name):
+            job.schedule_removal()
+    queue.run_repeating(_activities_job, ACTIVITIES_EVERY, first=1, name="activities")
     queue.run_daily(_followup_job, FOLLOWUP_AT.replace(tzinfo=tz), name="followup")
     local = utcnow().astimezone(tz)
     if local.time() >= FOLLOWUP_AT:

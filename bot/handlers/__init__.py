@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, errors, issues, moderation, report_dialog, tracking
+from bot.handlers import (
+    activities,
+    activity_dialog,
+    admin,
+    common,
+    errors,
+    issues,
+    moderation,
+    report_dialog,
+    tracking,
+)
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
@@ -13,6 +23,8 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     common.register(app)
     issues.register(app)
     moderation.register(app)
+    activity_dialog.register(app)  # before /newactivity's one-line form
+    activities.register(app)
     admin.register(app)
     common.register_fallbacks(app)
     errors.register(app)

@@ -453,6 +453,20 @@ async def my_issues(update: Update, context: CustomContext) -> None:
     if not followed:
         lines.append(t._("(none)"))
     lines += ["", t._("Open one with /issue N.")]
+    signups = await context.activities.of_user(user_id, utcnow())
+    lines += ["", t._("<b>Your sign-ups</b>")]
+    for activity, signup in signups:
+        state = (
+            t._("confirmed")
+            if signup.status == "confirmed"
+            else t._("waitlist position {n}").format(n=signup.position)
+        )
+        lines.append(
+            f"<b>#{activity.id}</b> {esc(activity.title)} · {esc(t.when(activity.starts_at))}"
+            f" · ×{signup.party} · {state}"
+        )
+    if not signups:
+        lines.append(t._("(none) — see /activities"))
     await reply(update, "\n".join(lines))
 
 

@@ -56,7 +56,9 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 item.chat_id,
                 "edit" if item.edit_card is not None else "send",
                 item.text,
-                json.dumps(item.markup, ensure_ascii=False, sort_keys=True) if item.markup else None,
+                json.dumps(item.markup, ensure_ascii=False, sort_keys=True)
+                if item.markup
+                else None,
                 item.reply_to,
                 item.reply_to_card,
                 item.card_of,

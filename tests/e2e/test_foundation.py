@@ -16,6 +16,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "📝 反映问题",
         "📋 我的问题",
         "🗂 问题看板",
+        "🎪 邻里活动",
         "❓ 帮助",
         "🌐 语言 Language",
     ]
@@ -25,6 +26,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "📝 Report a problem",
         "📋 My issues",
         "🗂 Issue boards",
+        "🎪 Activities",
         "❓ Help",
         "🌐 Language",
     ]

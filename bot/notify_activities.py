@@ -1,0 +1,52 @@
+"""Who hears of what about activities: cards in the target groups (sent once, then edited as
+sign-ups change) and private notices, each in its reader's language. Runs inside the
+transaction that made the change: it only reads caches and renders.
+"""
+
+from __future__ import annotations
+
+from bot.notify import Notifier
+from bot.storage.activities import ActivityChange
+from bot.storage.outbox import OutboxItem
+from bot.views import activities as views
+
+
+class ActivityNotifier:
+    def __init__(self, people: Notifier) -> None:
+        self._people = people
+
+    def compose(self, change: ActivityChange) -> list[OutboxItem]:
+        activity, event = change.activity, change.event
+        items: list[OutboxItem] = []
+        for chat_id in change.card_chats:
+            t = self._people.chat_tr(chat_id)
+            markup = views.buttons(t, activity)
+            items.append(
+                OutboxItem(
+                    chat_id,
+                    views.card(t, activity),
+                    markup=markup.to_dict() if markup else None,
+                    card_of=activity.id if event == "published" else None,
+                    edit_card=None if event == "published" else activity.id,
+                    card_kind="activity",
+                )
+            )
+        reachable = self._people.reachable
+        presser = change.user_id
+        if change.signup and presser and event in ("joined", "resized") and reachable(presser):
+            t = self._people.user_tr(presser)
+            text = views.signup_answer(t, activity, change.signup, event)
+            items.append(OutboxItem(presser, text))
+        for signup in change.promoted:
+            if reachable(signup.user_id):
+                t = self._people.user_tr(signup.user_id)
+                items.append(OutboxItem(signup.user_id, views.promoted_notice(t, activity, signup)))
+        for signup in change.audience:
+            if not reachable(signup.user_id):
+                continue
+            t = self._people.user_tr(signup.user_id)
+            if event == "cancelled":
+                items.append(OutboxItem(signup.user_id, views.cancelled_notice(t, activity)))
+            elif event == "reminder":
+                items.append(OutboxItem(signup.user_id, views.reminder(t, activity, signup)))
+        return items
