@@ -88,3 +88,35 @@ async def test_sigkill_after_a_report_loses_and_duplicates_nothing(
     assert rows(db, "SELECT count(*) FROM issues") == [(1,)]
     assert rows(db, "SELECT count(*) FROM outbox WHERE done_at IS NULL") == [(0,)]
     assert rows(db, "SELECT card_message_id FROM issues") == [(cards[0].message_id,)]
+
+
+async def test_a_crash_mid_publish_resumes_without_sending_any_group_the_card_twice(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "publish.sqlite3"
+    admin = emu.add_user("镇管理员", user_id=SUPERADMIN_ID)
+    groups = [emu.add_group(f"第{n}网格群", creator=admin) for n in (8, 9, 10)]
+    dm = emu.private_chat(admin)
+
+    def cards(group: object) -> list[str]:
+        return [m.text or "" for m in emu.bot_messages(group) if (m.text or "").startswith("#1 ")]
+
+    async with bot_process(emu, db) as proc:
+        for n, group in zip((8, 9, 10), groups, strict=True):
+            await emu.add_bot(group, by=admin)
+            await emu.send(admin, group, f"/setup 西安村 第{n}网格")
+        await emu.wait_for(lambda: all(len(emu.bot_messages(g)) == 2 for g in groups), timeout=15)
+        await emu.send(admin, dm, "/newactivity 亲子定向赛 | 2099-12-05 09:00 | 中心花园 | 40 | 3")
+        await emu.wait_for(lambda: bool(emu.bot_messages(dm)), timeout=10)
+        emu.drop_next("sendMessage", count=1)  # one group's card: the connection drops
+        await emu.press(admin, emu.last_bot_message(dm), "📣 发布", timeout=15)
+        await emu.wait_for(lambda: sum(len(cards(g)) for g in groups) == 2, timeout=10)
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+    assert sorted(len(cards(g)) for g in groups) == [0, 1, 1]
+
+    async with bot_process(emu, db):
+        await emu.wait_for(lambda: all(cards(g) for g in groups), timeout=15)
+        await emu.wait_idle(quiet=0.5)
+    assert [len(cards(g)) for g in groups] == [1, 1, 1]
+    assert rows(db, "SELECT count(*) FROM activity_cards WHERE message_id IS NOT NULL") == [(3,)]
