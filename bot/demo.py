@@ -12,6 +12,8 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ class Director:
     emu: Emulator
     out: Callable[[str], None]
     app: MulinApp
+    printing: bool = True
     chats: dict[int, Chat] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)
     _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
@@ -75,7 +78,13 @@ class Director:
                     self._print_bot(chat, m, edited=True)
                 seen[m.message_id] = state
 
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.app.bot_data.settings.tz
+
     def _print_bot(self, chat: Chat, m: Message, *, edited: bool) -> None:
+        if not self.printing:
+            return
         tag = "🤖 睦邻" + (" (edited)" if edited else "")
         body = (m.text or m.caption or "").splitlines() or [""]
         if m.document is not None:
@@ -181,7 +190,45 @@ async def scene_issues(d: Director) -> None:
     await d.say("amei", group, "/issue 2")
 
 
-SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup, scene_issues]
+async def scene_activities(d: Director) -> None:
+    """Activities: the parent-child orienteering race is recruited across three grid groups."""
+    d.scene("第六幕 · 邻里中心招募  Scene 6 · recruiting across groups")
+    second = await d.new_group("海景湾三期 · 第9网格群", "admin")
+    await d.say("admin", second, "/setup 西安村 第9网格")
+    third = await d.new_group("侨城花园 · 第10网格群", "admin")
+    await d.say("admin", third, "/setup 西安村 第10网格")
+    first = next(c for c in d.chats.values() if c.type != "private")
+    d.person("wang", "邻里中心小王", username="linli_wang")
+    await d.emu.send(d.people["wang"], first, "大家好")
+    await d.emu.send(d.people["wang"], d.chats[d.people["wang"].id], "/start")
+    await d.settle()
+    await d.say("chen", first, "/grant organizer @linli_wang")
+    wang_dm = d.chats[d.people["wang"].id]
+    start = (datetime.now(d.tz) + timedelta(days=3)).strftime("%Y-%m-%d")
+    await d.say(
+        "wang", wang_dm,
+        f"/newactivity 亲子定向赛 | {start} 09:00-11:30 | 海景湾三期中心花园 | 40 | 3"
+        " | 家长带孩子一起完成定向任务，终点有小礼品",
+    )
+    await d.press("wang", d.last(wang_dm), "📣 发布")
+
+    d.scene("第七幕 · 报名与候补  Scene 7 · sign-ups and the waitlist")
+    neighbours = [d.emu.add_user(f"邻居{i}") for i in range(12)]
+    d.out("(12 neighbours sign up with their families, 3 people each: 36 of 40 seats)")
+    d.printing = False
+    for i, neighbour in enumerate(neighbours):
+        card = d.last((first, second, third)[i % 3])
+        await d.emu.press(neighbour, card, "报名 3人")
+    await d.settle()
+    d.printing = True
+    await d.press("amei", d.last(first), "报名 3人")
+    await d.press("tom", d.last(second), "报名 2人")
+    await d.press("bo", d.last(third), "报名 1人")
+    await d.say("amei", d.chats[d.people["amei"].id], "/cancel 1")
+    await d.say("wang", wang_dm, "/roster 1")
+
+
+SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup, scene_issues, scene_activities]
 
 
 async def play(out: Callable[[str], None]) -> int:
