@@ -12,11 +12,11 @@ import logging
 import os
 import sys
 import tempfile
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
@@ -206,7 +206,8 @@ async def scene_activities(d: Director) -> None:
     wang_dm = d.chats[d.people["wang"].id]
     start = (datetime.now(d.tz) + timedelta(days=3)).strftime("%Y-%m-%d")
     await d.say(
-        "wang", wang_dm,
+        "wang",
+        wang_dm,
         f"/newactivity 亲子定向赛 | {start} 09:00-11:30 | 海景湾三期中心花园 | 40 | 3"
         " | 家长带孩子一起完成定向任务，终点有小礼品",
     )

@@ -36,6 +36,21 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
+def truncate_units(text: str, units: int) -> str:
+    """Cut to at most `units` UTF-16 code units (Telegram's measure), ellipsis included."""
+    if utf16_len(text) <= units:
+        return text
+    budget = max(units - 1, 0)
+    out = []
+    for ch in text:
+        width = utf16_len(ch)
+        if width > budget:
+            break
+        out.append(ch)
+        budget -= width
+    return "".join(out) + "…"
+
+
 def split_html(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split at line ends into messages of at most `limit` visible characters.
 

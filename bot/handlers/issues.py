@@ -5,8 +5,10 @@ the guided private report in handlers/report_dialog.py.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards
 from bot.context import CustomContext, ids
@@ -71,6 +73,18 @@ async def urgent(update: Update, context: CustomContext) -> None:
     await raise_issue(update, context, "urgent")
 
 
+REPORT_CAPTION = r"^/(report|urgent)(@\w+)?(\s|$)"
+
+
+async def report_with_media(update: Update, context: CustomContext) -> None:
+    """A photo or voice message captioned "/report …" in a group: the media go with the report."""
+    message = update.effective_message
+    if message is None:
+        return
+    priority = "urgent" if (message.caption or "").startswith("/urgent") else "minor"
+    await raise_issue(update, context, priority)
+
+
 async def raise_issue(update: Update, context: CustomContext, priority: str) -> None:
     """/report or /urgent in a group: one line, the card answers it in the group."""
     message = update.effective_message
@@ -90,7 +104,9 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         )
         return
     text = command_text(message)
-    problem = text_problem(t, text)
+    photos = (message.photo[-1].file_id,) if message.photo else ()
+    voice = message.voice.file_id if message.voice else None
+    problem = None if (photos or voice) and not text else text_problem(t, text)
     if problem is not None:
         await reply(
             update,
@@ -107,6 +123,8 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         category=suggest(text),
         priority=priority,
         reply_to=message.message_id,
+        photos=photos,
+        voice_file_id=voice,
     )
     await submit(update, context, new)
 
@@ -135,6 +153,12 @@ async def submit(update: Update, context: CustomContext, new: NewIssue) -> Issue
     if is_private(update):
         await reply(update, confirmation(t, context, result.issue))
     return result.issue
+
+
+def ceil_minute(moment: datetime) -> datetime:
+    """Times are shown to the minute: round up, so "at 16:31" is never a minute too early."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
 
 
 def confirmation(t: Translator, context: CustomContext, issue: Issue) -> str:
@@ -221,7 +245,7 @@ async def on_duplicate_button(update: Update, context: CustomContext) -> None:
         return
     if isinstance(result, RateLimited):
         await query.answer(
-            ut._("You can report again at {time}.").format(time=ut.when(result.until)),
+            ut._("You can report again at {time}.").format(time=ut.when(ceil_minute(result.until))),
             show_alert=True,
         )
         return
@@ -473,6 +497,11 @@ async def my_issues(update: Update, context: CustomContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("report", report))
     app.add_handler(CommandHandler("urgent", urgent))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.CaptionRegex(REPORT_CAPTION), report_with_media
+        )
+    )
     app.add_handler(CommandHandler("issue", show_issue))
     app.add_handler(CommandHandler("board", board))
     app.add_handler(CommandHandler("my", my_issues))

@@ -260,8 +260,6 @@ def handler_for(which: Command):  # type: ignore[no-untyped-def]
 
 # -- card buttons and the prompts they open --------------------------------------------------
 
-PROMPTS = "prompts"  # chat_data key: prompt message id → (command, issue id, user id)
-
 
 async def on_card_button(update: Update, context: CustomContext) -> None:
     """iss:<command>:<N> — escalate and reopen at once; resolve and reject ask for the text."""
@@ -320,20 +318,21 @@ async def ask_for_text(
         text,
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
     )
-    prompts = context.chat_data.setdefault(PROMPTS, {}) if context.chat_data is not None else {}
-    prompts[sent.message_id] = (which.value, issue_id, user.id)
+    await context.issues.add_prompt(
+        update.effective_chat.id, sent.message_id, user.id, which.value, issue_id, utcnow()
+    )
 
 
 async def on_prompt_reply(update: Update, context: CustomContext) -> None:
     """A reply to one of our prompts: the solution or the reason it asked for."""
     message = update.effective_message
-    if message is None or message.reply_to_message is None or context.chat_data is None:
+    if message is None or message.reply_to_message is None:
         return
-    prompts = context.chat_data.get(PROMPTS, {})
-    asked = prompts.get(message.reply_to_message.message_id)
-    _, user_id = ids(update)
-    if asked is None or asked[2] != user_id:
-        return
+    chat_id, user_id = ids(update)
+    prompt_id = message.reply_to_message.message_id
+    asked = await context.issues.prompt(chat_id, prompt_id, user_id)
+    if asked is None:
+        return  # a reply to some other message of ours: conversation, not a command
     which, issue_id = Command(asked[0]), asked[1]
     text = (message.text or "").strip()
     t = context.t
@@ -349,7 +348,7 @@ async def on_prompt_reply(update: Update, context: CustomContext) -> None:
             ),
         )
         return
-    del prompts[message.reply_to_message.message_id]
+    await context.issues.drop_prompt(chat_id, prompt_id)
     refusal = await change(update, context, which, issue_id, note=text)
     if refusal is not None:
         await reply(update, refusal.text)

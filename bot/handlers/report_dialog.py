@@ -24,7 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot import keyboards
 from bot.context import CustomContext, ids
 from bot.handlers.base import command_text, reply, usage
-from bot.handlers.issues import TEXT_LIMIT, submit, text_problem
+from bot.handlers.issues import REPORT_CAPTION, TEXT_LIMIT, submit, text_problem
 from bot.i18n import Translator
 from bot.render import esc
 from bot.rules.categories import CATEGORY_KEYS, suggest
@@ -56,9 +56,16 @@ async def begin(
     priority: str,
     text: str = "",
     chat_id: int | None = None,
+    photos: tuple[str, ...] = (),
+    voice: str | None = None,
 ) -> int:
     assert context.user_data is not None
-    context.user_data[DRAFT] = {"priority": priority, "text": text, "photos": []}
+    context.user_data[DRAFT] = {
+        "priority": priority,
+        "text": text,
+        "photos": list(photos),
+        "voice": voice,
+    }
     if chat_id is not None:
         grid = context.storage.chat_grid(chat_id)
         if grid is not None:
@@ -99,6 +106,26 @@ async def on_report_command(update: Update, context: CustomContext) -> int:
         await reply(update, usage(context.t, problem, "/report 3号楼门口路灯不亮"))
         return ConversationHandler.END
     return await begin(update, context, priority=priority, text=text)
+
+
+async def on_report_media(update: Update, context: CustomContext) -> int:
+    """A photo or voice message captioned "/report …" in private: the dialog, media attached."""
+    message = update.effective_message
+    assert message is not None
+    priority = "urgent" if (message.caption or "").startswith("/urgent") else "minor"
+    text = command_text(message)
+    problem = text_problem(context.t, text) if text else None
+    if problem is not None:
+        await reply(update, usage(context.t, problem, "/report 3号楼门口路灯不亮"))
+        return ConversationHandler.END
+    return await begin(
+        update,
+        context,
+        priority=priority,
+        text=text,
+        photos=(message.photo[-1].file_id,) if message.photo else (),
+        voice=message.voice.file_id if message.voice else None,
+    )
 
 
 async def on_deep_link(update: Update, context: CustomContext) -> int:
@@ -185,7 +212,7 @@ async def on_category(update: Update, context: CustomContext) -> int:
     await query.answer()
     draft = _draft(context)
     draft["category"] = key
-    if draft.get("text"):
+    if draft.get("text") or draft.get("voice") or draft["photos"]:
         return await ask_location(update, context)
     await reply(
         update,
@@ -471,6 +498,7 @@ def _conversation(
                 "start", on_deep_link, filters=private & filters.Regex(r"^/start r-?\d+\s*$")
             ),
             CallbackQueryHandler(on_menu, pattern=r"^menu:report$"),
+            MessageHandler(private & filters.CaptionRegex(REPORT_CAPTION), on_report_media),
         ],
         states={
             GRID: [*cancel, CallbackQueryHandler(on_grid_step, pattern=_button("[cg]"))],

@@ -345,7 +345,7 @@ def _change(
     conn.execute(f"UPDATE issues SET {', '.join(sets)} WHERE id = ?", (*values, issue.id))
     history_note = priority if command is Command.PRIORITY else note
     if command is Command.DUP and other is not None:
-        history_note = f"#{other.id}" + (f" {note}" if note else "")
+        history_note = f"#{other.id}"
         movers = [u for u in _audience(issue) if u != other.reporter_id]
         conn.executemany(
             "INSERT OR IGNORE INTO issue_followers (issue_id, user_id, created_at)"
@@ -627,6 +627,43 @@ class IssueStore:
 
         result = await self._s.transaction(body, update_id=update_id)
         return result
+
+    # -- reply prompts ---------------------------------------------------------------------------
+
+    async def add_prompt(
+        self,
+        chat_id: int,
+        message_id: int,
+        user_id: int,
+        command: str,
+        issue_id: int,
+        now: datetime,
+    ) -> None:
+        await self._s.transaction(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO prompts (chat_id, message_id, user_id, command, issue_id,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, user_id, command, issue_id, ts(now)),
+            )
+        )
+
+    async def prompt(self, chat_id: int, message_id: int, user_id: int) -> tuple[str, int] | None:
+        """The question a reply answers: (command, issue id), if it was asked of this user."""
+        row = await self._s.run(
+            lambda conn: conn.execute(
+                "SELECT command, issue_id FROM prompts WHERE chat_id = ? AND message_id = ?"
+                " AND user_id = ?",
+                (chat_id, message_id, user_id),
+            ).fetchone()
+        )
+        return (str(row[0]), int(row[1])) if row else None
+
+    async def drop_prompt(self, chat_id: int, message_id: int) -> None:
+        await self._s.transaction(
+            lambda conn: conn.execute(
+                "DELETE FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+            )
+        )
 
     # -- reading ---------------------------------------------------------------------------
 

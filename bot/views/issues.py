@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import keyboards
 from bot.i18n import N_, Translator
-from bot.render import MESSAGE_LIMIT, esc, truncate, visible_length
+from bot.render import MESSAGE_LIMIT, esc, truncate, truncate_units, utf16_len, visible_length
 from bot.rules.issues import Command, State, Who, allowed_commands
 from bot.storage.issues import HistoryEntry, Issue, IssueEvent, IssueSummary
 
@@ -50,6 +50,7 @@ BOARD_NAMES: dict[str, str] = {
     "resolved": N_("Community says"),
 }
 HISTORY_LIMIT = 12
+HISTORY_KEPT = 3  # the newest changes always shown, even on a card at Telegram's limit
 NOTE_LIMIT = 300
 
 Names = Callable[[int | None], str]
@@ -112,7 +113,7 @@ def history_text(
     if entry.action == "category" and entry.note:
         note = category_name(t, entry.note)
     text = texts.get(entry.action, "{who}: {note}").format(who=who, note=note)
-    if entry.action in ("reopen",) and entry.note:
+    if entry.action in ("reopen", "escalate") and entry.note:
         text += t._(": {note}").format(note=note)
     return text
 
@@ -160,22 +161,24 @@ def card(t: Translator, issue: Issue, names: Names, *, public: bool) -> str:
     lines = [history_line(t, issue, e, names, public) for e in issue.history]
     hidden = max(0, len(lines) - HISTORY_LIMIT)
     shown = lines[hidden:]
-    while True:
+
+    def assemble() -> str:
         history = [t._("— history —")]
         if hidden:
             history.append(
                 t.n_("… {n} earlier change", "… {n} earlier changes", hidden).format(n=hidden)
             )
-        text = "\n".join([*head, *body, *history, *shown])
-        if visible_length(text) <= MESSAGE_LIMIT or not shown:
-            break
-        shown = shown[1:]
-        hidden += 1
-    if visible_length(text) > MESSAGE_LIMIT:
-        # Only a very long text and solution together get here: shorten the text, keep the rest.
+        return "\n".join([*head, *body, *history, *shown])
+
+    text = assemble()
+    while visible_length(text) > MESSAGE_LIMIT and len(shown) > HISTORY_KEPT:
+        shown, hidden = shown[1:], hidden + 1
+        text = assemble()
+    if visible_length(text) > MESSAGE_LIMIT and issue.text:
+        # A very long text with a long solution: shorten the text, as little as needed.
         over = visible_length(text) - MESSAGE_LIMIT + 1
-        body[0] = esc(truncate(issue.text, max(len(issue.text) - over, 20)))
-        text = "\n".join([*head, *body, *history, *shown])
+        body[0] = esc(truncate_units(issue.text, utf16_len(issue.text) - over))
+        text = assemble()
     return text
 
 

@@ -413,12 +413,6 @@ async def test_a_change_made_elsewhere_is_confirmed_there_and_posted_under_the_c
     assert first_line(heard) == title(ticket.n, "escalated") and "陈书记" in (heard.text or "")
 
 
-@pytest.mark.xfail(
-    reason="BUG: the note of /escalate <N> [note] is stored in the history but shown nowhere "
-    "(card, group post, private notice): views/issues.py:96 history_text() has no {note} "
-    "for 'escalate'",
-    strict=True,
-)
 async def test_the_escalation_note_is_published(world: World) -> None:
     town = await Town.build(world)
     ticket = await town.issue("open")
@@ -519,12 +513,6 @@ async def test_resolve_button_asks_with_a_force_reply_and_the_reply_resolves(
     assert question.labels() == ["👍 解决了", "👎 没解决"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: prompts are kept only in chat_data (memory; handlers/moderation.py:323, no "
-    "persistence in app.py): after a restart the reply to a prompt is dropped in silence "
-    "(moderation.py:335 returns without a word)",
-    strict=True,
-)
 async def test_a_reply_to_a_prompt_is_not_lost_in_a_restart(world: World) -> None:
     town = await Town.build(world)
     ticket = await town.issue("open")

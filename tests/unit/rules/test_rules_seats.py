@@ -24,7 +24,9 @@ def test_confirmed_while_seats_remain_then_waitlisted() -> None:
     assert join(6, [], 7) is W
 
 
-def test_a_party_that_does_not_fit_keeps_its_place_while_smaller_ones_behind_are_confirmed() -> None:
+def test_a_party_that_does_not_fit_keeps_its_place_while_smaller_ones_behind_are_confirmed() -> (
+    None
+):
     seats = [Seat(1, 2, C), Seat(2, 3, W), Seat(3, 1, W), Seat(4, 2, W)]
     # capacity 4, 2 taken: the 3 cannot fit, the 1 behind it can, then the 2 cannot
     assert promote(4, seats) == [3]
