@@ -29,6 +29,7 @@ from bot.outbox import OutboxWorker
 from bot.storage import Storage
 from bot.storage.activities import ActivityStore
 from bot.storage.issues import IssueStore
+from bot.storage.meetings import MeetingStore
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ async def _post_init(app: MulinApp) -> None:
     services.notifier = Notifier(storage, services.catalogs, services.settings.admins)
     services.activities = ActivityStore(storage)
     services.activity_notifier = ActivityNotifier(services.notifier)
+    services.meetings = MeetingStore(storage)
     services.outbox = OutboxWorker(storage, app.bot)
     services.outbox.start()
     await publish_commands(app, services.catalogs)

@@ -132,6 +132,23 @@ COMMANDS: list[CommandSpec] = [
         who=frozenset({Role.ORGANIZER, Role.COMMUNITY}),
         menu=False,
     ),
+    CommandSpec("meeting", N_("/meeting"), N_("the next residents' meeting and its agenda")),
+    CommandSpec("remind", N_("/remind on|off"), N_("the meeting reminder, on the meeting day")),
+    CommandSpec(
+        "setmeeting",
+        N_("/setmeeting <day> <HH:MM> <place>"),
+        N_("when and where the monthly meeting is"),
+        who=frozenset({Role.COMMUNITY}),
+        menu=False,
+    ),
+    CommandSpec(
+        "minutes",
+        N_("/minutes"),
+        N_("decide the last meeting's agenda, item by item (private)"),
+        frozenset({Where.PRIVATE}),
+        who=frozenset({Role.COMMUNITY}),
+        menu=False,
+    ),
     CommandSpec(
         "setup",
         N_("/setup <community> <grid>"),

@@ -16,6 +16,7 @@ from bot.permissions import Actor
 from bot.storage import Storage
 from bot.storage.activities import ActivityStore
 from bot.storage.issues import IssueStore
+from bot.storage.meetings import MeetingStore
 
 
 class Services:
@@ -29,6 +30,7 @@ class Services:
     outbox: OutboxWorker
     activities: ActivityStore
     activity_notifier: ActivityNotifier
+    meetings: MeetingStore
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -72,6 +74,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def activity_notifier(self) -> ActivityNotifier:
         return self.bot_data.activity_notifier
+
+    @property
+    def meetings(self) -> MeetingStore:
+        return self.bot_data.meetings
 
     @property
     def t(self) -> Translator:

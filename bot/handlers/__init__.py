@@ -11,6 +11,7 @@ from bot.handlers import (
     common,
     errors,
     issues,
+    meetings,
     moderation,
     report_dialog,
     tracking,
@@ -25,6 +26,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     moderation.register(app)
     activity_dialog.register(app)  # before /newactivity's one-line form
     activities.register(app)
+    meetings.register(app)
     admin.register(app)
     common.register_fallbacks(app)
     errors.register(app)

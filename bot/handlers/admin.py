@@ -9,6 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
+from bot import schedules
 from bot.context import CustomContext, ids
 from bot.handlers.base import command_text, denied, is_private, reply, split_args, usage
 from bot.handlers.common import is_chat_admin, role_name
@@ -106,6 +107,8 @@ async def setup(update: Update, context: CustomContext) -> None:
         )
     lines.append(t._("Residents: send /help to see what I can do."))
     await reply(update, "\n".join(lines))
+    if reg.new_community:
+        await schedules.schedule_meeting(context.application, reg.community.id)
 
 
 async def grant(update: Update, context: CustomContext) -> None:

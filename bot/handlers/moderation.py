@@ -5,6 +5,7 @@ rules.issues alone; this module only parses, asks and answers.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import ForceReply, Update
@@ -300,8 +301,19 @@ async def on_card_button(update: Update, context: CustomContext) -> None:
         await query.answer(truncate(refusal.text, 200), show_alert=True)
 
 
+AfterPrompt = Callable[[Update, CustomContext, str, int], Awaitable[None]]
+# What else to do once a prompt of a given kind was answered and applied (e.g. the minutes
+# move on to the next item); other capabilities register theirs here.
+AFTER_PROMPT: dict[str, AfterPrompt] = {}
+
+
 async def ask_for_text(
-    update: Update, context: CustomContext, which: Command, issue_id: int
+    update: Update,
+    context: CustomContext,
+    which: Command,
+    issue_id: int,
+    *,
+    kind: str | None = None,
 ) -> None:
     user = update.effective_user
     assert user is not None and update.effective_chat is not None
@@ -319,7 +331,7 @@ async def ask_for_text(
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
     )
     await context.issues.add_prompt(
-        update.effective_chat.id, sent.message_id, user.id, which.value, issue_id, utcnow()
+        update.effective_chat.id, sent.message_id, user.id, kind or which.value, issue_id, utcnow()
     )
 
 
@@ -333,7 +345,8 @@ async def on_prompt_reply(update: Update, context: CustomContext) -> None:
     asked = await context.issues.prompt(chat_id, prompt_id, user_id)
     if asked is None:
         return  # a reply to some other message of ours: conversation, not a command
-    which, issue_id = Command(asked[0]), asked[1]
+    kind, issue_id = asked
+    which = Command(kind.removeprefix("minutes_"))
     text = (message.text or "").strip()
     t = context.t
     if not text or len(text) > TEXT_LIMIT:
@@ -352,6 +365,8 @@ async def on_prompt_reply(update: Update, context: CustomContext) -> None:
     refusal = await change(update, context, which, issue_id, note=text)
     if refusal is not None:
         await reply(update, refusal.text)
+    elif kind in AFTER_PROMPT:
+        await AFTER_PROMPT[kind](update, context, kind, issue_id)
 
 
 async def on_fixed_button(update: Update, context: CustomContext) -> None:

@@ -174,14 +174,14 @@ _ISSUE_COLUMNS = (
     " priority, state, location_text, latitude, longitude, voice_file_id, solution, reason,"
     " duplicate_of, created_at, updated_at, resolved_at, fixed_state"
 )
-_SUMMARY_COLUMNS = (
+SUMMARY_COLUMNS = (
     "i.id, i.grid_id, i.state, i.priority, i.category, substr(i.text, 1, 80),"
     " (SELECT count(*) FROM issue_followers f WHERE f.issue_id = i.id), i.created_at,"
     " i.updated_at, i.voice_file_id IS NOT NULL"
 )
 
 
-def _summary(row: tuple[Any, ...]) -> IssueSummary:
+def summary_row(row: tuple[Any, ...]) -> IssueSummary:
     (iid, grid_id, state, priority, category, text, followers, created, updated, voice) = row
     return IssueSummary(
         iid,
@@ -685,11 +685,11 @@ class IssueStore:
                 (*grid_ids, state),
             ).fetchone()[0]
             rows = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
+                f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
                 f" AND i.state = ? ORDER BY {order} LIMIT ? OFFSET ?",
                 (*grid_ids, state, limit, offset),
             ).fetchall()
-            return [_summary(r) for r in rows], int(total)
+            return [summary_row(r) for r in rows], int(total)
 
         return await self._s.run(read)
 
@@ -710,11 +710,11 @@ class IssueStore:
                     (*grid_ids, state),
                 ).fetchone()[0]
                 rows = conn.execute(
-                    f"SELECT {_SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
+                    f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
                     f" AND i.state = ? ORDER BY {order} LIMIT ?",
                     (*grid_ids, state, per_board),
                 ).fetchall()
-                result[state] = ([_summary(r) for r in rows], int(total))
+                result[state] = ([summary_row(r) for r in rows], int(total))
             return result
 
         return await self._s.run(read)
@@ -727,15 +727,15 @@ class IssueStore:
         def read(conn: sqlite3.Connection) -> tuple[list[IssueSummary], list[IssueSummary]]:
             order = " ORDER BY i.state IN ('open', 'escalated') DESC, i.id DESC LIMIT ?"
             reported = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM issues i WHERE i.reporter_id = ?" + order,
+                f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.reporter_id = ?" + order,
                 (user_id, limit),
             ).fetchall()
             followed = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM issues i JOIN issue_followers f"
+                f"SELECT {SUMMARY_COLUMNS} FROM issues i JOIN issue_followers f"
                 " ON f.issue_id = i.id WHERE f.user_id = ?" + order,
                 (user_id, limit),
             ).fetchall()
-            return [_summary(r) for r in reported], [_summary(r) for r in followed]
+            return [summary_row(r) for r in reported], [summary_row(r) for r in followed]
 
         return await self._s.run(read)
 
@@ -796,11 +796,11 @@ class IssueStore:
             for community_id, ids in overdue.items():
                 marks = ",".join("?" * len(ids))
                 rows = conn.execute(
-                    f"SELECT {_SUMMARY_COLUMNS} FROM issues i WHERE i.id IN ({marks})"
+                    f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.id IN ({marks})"
                     " ORDER BY i.updated_at",
                     ids,
                 ).fetchall()
-                summaries = [_summary(r) for r in rows]
+                summaries = [summary_row(r) for r in rows]
                 done.reminders[community_id] = summaries
                 remind_days, escalate_days = slas.get(community_id, (7, 14))
                 enqueue(conn, remind(community_id, remind_days, escalate_days, summaries), now)

@@ -17,6 +17,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "📋 我的问题",
         "🗂 问题看板",
         "🎪 邻里活动",
+        "🍵 议事会",
         "❓ 帮助",
         "🌐 语言 Language",
     ]
@@ -27,6 +28,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "📋 My issues",
         "🗂 Issue boards",
         "🎪 Activities",
+        "🍵 Next meeting",
         "❓ Help",
         "🌐 Language",
     ]
