@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
+from bot.schedules import run_meeting_reminder
 
 TOKEN = "100200300:DEMO"
 ADMIN_ID = 10001
@@ -180,14 +181,10 @@ async def scene_issues(d: Director) -> None:
     await d.say("yang", group, "/escalate 2 小区建设时没有规划充电场所，需要镇村协调场地")
     await d.say("amei", group, "/board")
 
-    d.scene("第五幕 · 社区说  Scene 5 · the community solves them")
+    d.scene("第五幕 · 社区说  Scene 5 · the community solves one; the other waits for the meeting")
     await d.say("lin", group, "/close 1 已更换路灯，并在出入口加装减速带和爆闪灯")
     await d.press("amei", d.last(amei_dm), "👍 解决了")
-    await d.say(
-        "lin", group, "/close 2 在2期外围报恩路搭建雨棚并安装充电桩，增加60个停车位和充电口"
-    )
-    await d.press("amei", d.last(amei_dm), "👍 解决了")
-    await d.say("amei", group, "/issue 2")
+    await d.say("amei", group, "/meeting")
 
 
 async def scene_activities(d: Director) -> None:
@@ -229,7 +226,43 @@ async def scene_activities(d: Director) -> None:
     await d.say("wang", wang_dm, "/roster 1")
 
 
-SCENES: list[Callable[[Director], Awaitable[None]]] = [scene_setup, scene_issues, scene_activities]
+async def scene_meeting(d: Director) -> None:
+    """The 15th: the meeting reminder carries the escalated EV-charging issue; /minutes closes it."""
+    services = d.app.bot_data
+    group = next(c for c in d.chats.values() if c.type != "private")
+    grid = services.storage.chat_grid(group.id)
+    assert grid is not None
+    now = datetime.now(d.tz)
+    month = now.year * 12 + now.month  # next month's 15th at 09:00, local time
+    fifteenth = datetime(month // 12, month % 12 + 1, 15, 9, 0, tzinfo=d.tz)
+    d.scene(
+        f"第八幕 · 民情茶角  Scene 8 · the 15th ({fifteenth:%Y-%m-%d %H:%M}): the monthly meeting"
+    )
+    d.out("(the 09:00 job runs: the reminder goes to every group and to the subscribers)")
+    d.printing = False
+    await run_meeting_reminder(services, grid.community_id, fifteenth)
+    await d.settle()
+    d.printing = True
+    reminder = d.last(group)
+    d.out(f"[{group.title}] 🤖 睦邻: " + (reminder.text or "").replace("\n", "\n      "))
+    chen_dm = d.chats[d.people["chen"].id]
+    await d.say("chen", chen_dm, "/minutes")
+    await d.press("chen", d.last(chen_dm), "✅ 按议定方案办结")
+    await d.say(
+        "chen",
+        chen_dm,
+        "在2期外围报恩路搭建雨棚并安装充电桩，增加60个停车位和充电口",
+        reply_to=d.last(chen_dm),
+    )
+    await d.press("amei", d.last(d.chats[d.people["amei"].id]), "👍 解决了")
+
+
+SCENES: list[Callable[[Director], Awaitable[None]]] = [
+    scene_setup,
+    scene_issues,
+    scene_activities,
+    scene_meeting,
+]
 
 
 async def play(out: Callable[[str], None]) -> int:

@@ -227,7 +227,7 @@ async def next_item(update: Update, context: CustomContext, community_id: int) -
     if not remaining:
         await reply(update, views.minutes_done(t, held))
         return
-    decided = len(await context.meetings.agenda(community_id)) - len(remaining)
+    decided = await context.meetings.decided(community_id, month)
     issue = await context.issues.get(remaining[0].id)
     assert issue is not None
     card = issue_views.card(t, issue, context.notifier.name, public=False)

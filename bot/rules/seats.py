@@ -41,7 +41,13 @@ def free_seats(capacity: int, seats: Sequence[Seat]) -> int:
 
 def join(capacity: int, seats: Sequence[Seat], party: int) -> Status:
     """A new sign-up, behind everyone: confirmed if the whole party fits now."""
-    return Status.CONFIRMED if party <= free_seats(capacity, seats) else Status.WAITLISTED
+    return status_for(free_seats(capacity, seats), party)
+
+
+def status_for(free: int, party: int) -> Status:
+    """A joining party with `free` seats left. Joining never frees seats, so the waitlist
+    cannot move: nobody else needs looking at (the hot path of a burst of presses)."""
+    return Status.CONFIRMED if party <= free else Status.WAITLISTED
 
 
 def promote(capacity: int, seats: Sequence[Seat]) -> list[int]:

@@ -205,6 +205,22 @@ def _signups(conn: sqlite3.Connection, activity_id: int) -> list[Signup]:
     return found
 
 
+def _signup(conn: sqlite3.Connection, signup_id: int) -> Signup:
+    """One sign-up with its waitlist position, without reading the others."""
+    sid, aid, uid, party, status, created = conn.execute(
+        "SELECT id, activity_id, user_id, party, status, created_at FROM signups WHERE id = ?",
+        (signup_id,),
+    ).fetchone()
+    position = None
+    if status == "waitlisted":
+        (position,) = conn.execute(
+            "SELECT count(*) FROM signups WHERE activity_id = ? AND status = 'waitlisted'"
+            " AND id <= ?",
+            (aid, sid),
+        ).fetchone()
+    return Signup(sid, aid, uid, party, status, datetime.fromisoformat(created), position)
+
+
 def _card_chats(conn: sqlite3.Connection, activity_id: int) -> tuple[int, ...]:
     return tuple(
         r[0]
@@ -346,15 +362,16 @@ class ActivityStore:
                 return Refused("deadline", activity)
             if not 1 <= party <= activity.max_party:
                 return Refused("party", activity)
-            seats = _seats(conn, activity_id)
             mine = conn.execute(
                 "SELECT id, party, status FROM signups WHERE activity_id = ? AND user_id = ?"
                 " AND status != 'cancelled'",
                 (activity_id, user_id),
             ).fetchone()
             moment = ts(now)
+            promoted: tuple[Signup, ...] = ()
             if mine is None:
-                status = seat_rules.join(activity.capacity, seats, party)
+                free = max(activity.capacity - activity.confirmed, 0)
+                status = seat_rules.status_for(free, party)
                 (sid,) = conn.execute(
                     "INSERT INTO signups (activity_id, user_id, party, status, created_at,"
                     " updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -365,19 +382,20 @@ class ActivityStore:
                 sid, old_party, _ = mine
                 if old_party == party:
                     event = "unchanged"
-                elif not seat_rules.can_resize(activity.capacity, seats, sid, party):
-                    free = seat_rules.free_seats(activity.capacity, seats)
-                    return Refused("no_room", activity, free)
                 else:
+                    seats = _seats(conn, activity_id)
+                    if not seat_rules.can_resize(activity.capacity, seats, sid, party):
+                        free = seat_rules.free_seats(activity.capacity, seats)
+                        return Refused("no_room", activity, free)
                     conn.execute(
                         "UPDATE signups SET party = ?, updated_at = ? WHERE id = ?",
                         (party, moment, sid),
                     )
                     event = "resized"
-            promoted = _promote(conn, activity, now)
+                    promoted = _promote(conn, activity, now)
             after = load_activity(conn, activity_id)
             assert after is not None
-            signup = next(s for s in _signups(conn, activity_id) if s.id == sid)
+            signup = _signup(conn, sid)
             change = ActivityChange(
                 after, event, user_id, signup, promoted, _card_chats(conn, activity_id)
             )

@@ -157,6 +157,15 @@ class MeetingStore:
             self._s.outbox_signal.set()
         return sent
 
+    async def decided(self, community_id: int, month: str) -> int:
+        row = await self._s.run(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM meeting_decisions WHERE community_id = ? AND month = ?",
+                (community_id, month),
+            ).fetchone()
+        )
+        return int(row[0])
+
     async def decide(
         self, community_id: int, month: str, issue_id: int, decision: str, by: int, now: datetime
     ) -> None:
