@@ -28,6 +28,7 @@ from bot.notify_activities import ActivityNotifier
 from bot.outbox import OutboxWorker
 from bot.storage import Storage
 from bot.storage.activities import ActivityStore
+from bot.storage.contacts import ContactStore
 from bot.storage.issues import IssueStore
 from bot.storage.meetings import MeetingStore
 
@@ -75,6 +76,7 @@ async def _post_init(app: MulinApp) -> None:
     services.activities = ActivityStore(storage)
     services.activity_notifier = ActivityNotifier(services.notifier)
     services.meetings = MeetingStore(storage)
+    services.contacts = ContactStore(storage)
     services.outbox = OutboxWorker(storage, app.bot)
     services.outbox.start()
     await publish_commands(app, services.catalogs)

@@ -149,6 +149,21 @@ COMMANDS: list[CommandSpec] = [
         who=frozenset({Role.COMMUNITY}),
         menu=False,
     ),
+    CommandSpec("contacts", N_("/contacts"), N_("the community's contacts (phones in private)")),
+    CommandSpec(
+        "addcontact",
+        N_("/addcontact <kind> <name> <phone> [building]"),
+        N_("add someone to the contacts"),
+        who=frozenset({Role.GRID, Role.COMMUNITY}),
+        menu=False,
+    ),
+    CommandSpec(
+        "removecontact",
+        N_("/removecontact <name>"),
+        N_("remove someone from the contacts"),
+        who=frozenset({Role.GRID, Role.COMMUNITY}),
+        menu=False,
+    ),
     CommandSpec(
         "setup",
         N_("/setup <community> <grid>"),

@@ -15,6 +15,7 @@ from bot.outbox import OutboxWorker
 from bot.permissions import Actor
 from bot.storage import Storage
 from bot.storage.activities import ActivityStore
+from bot.storage.contacts import ContactStore
 from bot.storage.issues import IssueStore
 from bot.storage.meetings import MeetingStore
 
@@ -31,6 +32,7 @@ class Services:
     activities: ActivityStore
     activity_notifier: ActivityNotifier
     meetings: MeetingStore
+    contacts: ContactStore
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -78,6 +80,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def meetings(self) -> MeetingStore:
         return self.bot_data.meetings
+
+    @property
+    def contacts(self) -> ContactStore:
+        return self.bot_data.contacts
 
     @property
     def t(self) -> Translator:

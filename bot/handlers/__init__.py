@@ -9,6 +9,7 @@ from bot.handlers import (
     activity_dialog,
     admin,
     common,
+    directory,
     errors,
     issues,
     meetings,
@@ -27,6 +28,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     activity_dialog.register(app)  # before /newactivity's one-line form
     activities.register(app)
     meetings.register(app)
+    directory.register(app)
     admin.register(app)
     common.register_fallbacks(app)
     errors.register(app)

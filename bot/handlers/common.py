@@ -16,7 +16,7 @@ from bot import keyboards
 from bot.commands import Where, visible_commands
 from bot.config import SUPPORTED_LOCALES, normalize_locale
 from bot.context import CustomContext, ids
-from bot.handlers import activities, issues, meetings
+from bot.handlers import activities, directory, issues, meetings
 from bot.handlers.base import command_text, denied, is_private, reply, usage
 from bot.i18n import Translator
 from bot.permissions import Action, Role
@@ -45,6 +45,7 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
             keyboards.button(t.p_("menu", "🗂 Issue boards"), MENU, "board"),
             keyboards.button(t.p_("menu", "🎪 Activities"), MENU, "activities"),
             keyboards.button(t.p_("menu", "🍵 Next meeting"), MENU, "meeting"),
+            keyboards.button(t.p_("menu", "📇 Contacts"), MENU, "contacts"),
             keyboards.button(t.p_("menu", "❓ Help"), MENU, "help"),
             keyboards.button(t.p_("menu", "🌐 Language"), MENU, "lang"),
         ]
@@ -265,6 +266,8 @@ async def on_menu_button(update: Update, context: CustomContext) -> None:
         await activities.list_activities(update, context)
     elif choice == "meeting":
         await meetings.meeting(update, context)
+    elif choice == "contacts":
+        await directory.contacts(update, context)
     elif choice == "lang":
         await send_language_picker(update, context)
 
