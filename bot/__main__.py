@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import Settings, SettingsError
+from bot.export import ExportError
 from bot.storage import StorageError, migrate_file
 
 
@@ -16,6 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="serve Telegram (long polling)")
     sub.add_parser("demo", help="play a scripted day against a local Bot API emulator, offline")
     sub.add_parser("migrate", help="bring the database to the current schema")
+    exporting = sub.add_parser(
+        "export", help="issues or activities as CSV or JSON (Open311 fields)"
+    )
+    exporting.add_argument("what", choices=["issues", "activities"])
+    exporting.add_argument("--format", choices=["csv", "json"], default="csv")
+    exporting.add_argument("--community", help="only this community (its name)")
+    exporting.add_argument("--output", help="write to this file instead of standard output")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -31,6 +40,22 @@ def main(argv: list[str] | None = None) -> int:
             before, after = migrate_file(settings.db_path)
             print(f"{settings.db_path}: schema version {before} → {after}")
             return 0
+        if args.command == "export":
+            from bot.export import export
+
+            text = export(
+                settings.db_path,
+                args.what,
+                args.format,
+                args.community,
+                settings.tz,
+                settings.locale,
+            )
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return 0
         settings.require_token()
         from bot.app import ALLOWED_UPDATES, build_application
 
@@ -41,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except StorageError as exc:
         print(f"mulin: database {exc}", file=sys.stderr)
+        return 2
+    except ExportError as exc:
+        print(f"mulin: export: {exc}", file=sys.stderr)
         return 2
 
 
