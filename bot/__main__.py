@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from bot.backup import BackupError
 from bot.config import Settings, SettingsError
 from bot.export import ExportError
 from bot.storage import StorageError, migrate_file
 
 
+def parse_listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise SettingsError("--listen", f"{value!r} is not HOST:PORT (e.g. 0.0.0.0:8443)")
+    return host, int(port)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mulin", description="Mulin 睦邻 Telegram bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="serve Telegram (long polling)")
+    running = sub.add_parser("run", help="serve Telegram (long polling, or a webhook)")
+    running.add_argument("--webhook", metavar="URL", help="public https URL Telegram posts to")
+    running.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        default="127.0.0.1:8443",
+        help="where the webhook server listens (behind a reverse proxy)",
+    )
+    backing_up = sub.add_parser("backup", help="an online, consistent copy of the database")
+    backing_up.add_argument("file")
     sub.add_parser("demo", help="play a scripted day against a local Bot API emulator, offline")
     sub.add_parser("migrate", help="bring the database to the current schema")
     exporting = sub.add_parser(
@@ -56,10 +76,28 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 sys.stdout.write(text)
             return 0
+        if args.command == "backup":
+            from bot.backup import backup
+
+            size = backup(settings.db_path, Path(args.file))
+            print(f"{settings.db_path} → {args.file} ({size} bytes, integrity ok)")
+            return 0
         settings.require_token()
         from bot.app import ALLOWED_UPDATES, build_application
 
-        build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
+        app = build_application(settings)
+        if args.webhook:
+            host, port = parse_listen(args.listen)
+            app.run_webhook(
+                listen=host,
+                port=port,
+                url_path=urlsplit(args.webhook).path.lstrip("/"),
+                webhook_url=args.webhook,
+                allowed_updates=ALLOWED_UPDATES,
+                secret_token=os.environ.get("MULIN_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
     except SettingsError as exc:
         print(f"mulin: {exc}", file=sys.stderr)
@@ -69,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ExportError as exc:
         print(f"mulin: export: {exc}", file=sys.stderr)
+        return 2
+    except BackupError as exc:
+        print(f"mulin: backup: {exc}", file=sys.stderr)
         return 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -31,6 +32,7 @@ from bot.storage.activities import ActivityStore
 from bot.storage.contacts import ContactStore
 from bot.storage.issues import IssueStore
 from bot.storage.meetings import MeetingStore
+from bot.storage.stats import StatsStore
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ def build_application(settings: Settings) -> MulinApp:
 
 async def _post_init(app: MulinApp) -> None:
     services = app.bot_data
+    services.started_at = time.time()
     services.storage = storage = await Storage.open(services.settings.db_path)
     services.issues = IssueStore(storage)
     services.notifier = Notifier(storage, services.catalogs, services.settings.admins)
@@ -77,6 +80,7 @@ async def _post_init(app: MulinApp) -> None:
     services.activity_notifier = ActivityNotifier(services.notifier)
     services.meetings = MeetingStore(storage)
     services.contacts = ContactStore(storage)
+    services.stats = StatsStore(storage)
     services.outbox = OutboxWorker(storage, app.bot)
     services.outbox.start()
     await publish_commands(app, services.catalogs)

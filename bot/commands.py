@@ -32,6 +32,7 @@ class CommandSpec:
     who: frozenset[Role] = EVERYONE  # empty: everyone; else any of these roles (or superadmin)
     menu: bool = True
     chat_admins: bool = False  # also open to the group's own chat administrators
+    superadmins_only: bool = False
 
 
 COMMANDS: list[CommandSpec] = [
@@ -165,6 +166,20 @@ COMMANDS: list[CommandSpec] = [
         menu=False,
     ),
     CommandSpec(
+        "stats",
+        N_("/stats [YYYY-MM]"),
+        N_("a month's figures, with a chart"),
+        who=MODERATOR_ROLES,
+        menu=False,
+    ),
+    CommandSpec(
+        "health",
+        N_("/health"),
+        N_("uptime, outbox queue, last error, database size"),
+        menu=False,
+        superadmins_only=True,
+    ),
+    CommandSpec(
         "setup",
         N_("/setup <community> <grid>"),
         N_("register this group to a grid"),
@@ -209,4 +224,4 @@ def visible_commands(
 
 
 def menu_commands(where: Where) -> list[CommandSpec]:
-    return [c for c in COMMANDS if c.menu and where in c.where]
+    return [c for c in COMMANDS if c.menu and not c.superadmins_only and where in c.where]

@@ -18,6 +18,7 @@ from bot.storage.activities import ActivityStore
 from bot.storage.contacts import ContactStore
 from bot.storage.issues import IssueStore
 from bot.storage.meetings import MeetingStore
+from bot.storage.stats import StatsStore
 
 
 class Services:
@@ -33,6 +34,9 @@ class Services:
     activity_notifier: ActivityNotifier
     meetings: MeetingStore
     contacts: ContactStore
+    started_at: float  # time.time() at start, for /health
+    last_error: tuple[float, str] | None = None  # when, and the exception's type
+    stats: StatsStore
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -48,6 +52,7 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         self._chat_tr: Translator | None = None
         self._user_tr: Translator | None = None
         self.update_id: int | None = None
+        self.started: float | None = None  # perf_counter when handling began, for the log
 
     @property
     def storage(self) -> Storage:
@@ -84,6 +89,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def contacts(self) -> ContactStore:
         return self.bot_data.contacts
+
+    @property
+    def stats(self) -> StatsStore:
+        return self.bot_data.stats
 
     @property
     def t(self) -> Translator:

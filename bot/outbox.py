@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CONCURRENT_CHATS = 16
 IDLE_POLL = timedelta(seconds=60)
+STOP_GRACE = 5.0  # seconds; the whole shutdown must fit in 10
 
 
 class OutboxWorker:
@@ -45,12 +46,22 @@ class OutboxWorker:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox")
 
-    async def stop(self) -> None:
-        """Finish the messages in flight, then stop; what is left is sent after the restart."""
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Finish the messages in flight, then stop; what is left is sent after the restart.
+
+        A message stuck behind Telegram's "retry after" is not waited for past `grace`
+        seconds: it stays queued and goes out after the restart.
+        """
         self._stopping = True
         self._storage.outbox_signal.set()
         if self._task is not None:
-            await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace)
+            except TimeoutError:
+                log.warning("outbox: stopping with messages in flight; they are sent later")
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
 
     async def idle(self) -> None:

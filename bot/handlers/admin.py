@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 import unicodedata
+from datetime import UTC, datetime, timedelta
 
+from babel.units import format_unit
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
@@ -17,6 +20,7 @@ from bot.i18n import Translator
 from bot.permissions import Action, Role, parse_role
 from bot.render import esc
 from bot.storage import Community, UserRecord
+from bot.storage.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +324,44 @@ async def on_migration(update: Update, context: CustomContext) -> None:
         log.info("chat %s upgraded to supergroup %s: registration moved", old, new)
 
 
+async def health(update: Update, context: CustomContext) -> None:
+    """/health, for superadmins: is it alive, keeping up, and what went wrong last."""
+    t = context.t
+    _, user_id = ids(update)
+    if user_id not in context.settings.admins:
+        await reply(update, denied(t, t._("Only superadmins see the bot's health.")))
+        return
+    services = context.bot_data
+    uptime = timedelta(seconds=int(time.time() - services.started_at))
+    backlog = await OutboxStore(context.storage).backlog()
+    path = context.settings.db_path
+    size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    last = services.last_error
+    error = (
+        t._("{kind} at {time}").format(
+            kind=esc(last[1]), time=esc(t.when(datetime.fromtimestamp(last[0], UTC)))
+        )
+        if last
+        else t._("none")
+    )
+    await reply(
+        update,
+        t._(
+            "🩺 <b>Health</b>\nUp for {uptime}\nOutbox: {backlog} messages waiting\n"
+            "Last error: {error}\nDatabase: {size}"
+        ).format(
+            uptime=uptime, backlog=t.number(backlog), error=error, size=format_size(size, t.locale)
+        ),
+    )
+
+
+def format_size(size: int, locale: str) -> str:
+    megabytes = size / 1_000_000
+    return str(format_unit(round(megabytes, 1), "digital-megabyte", length="short", locale=locale))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("health", health))
     app.add_handler(CommandHandler("setup", setup))
     app.add_handler(CommandHandler("grant", grant))
     app.add_handler(CommandHandler("revoke", revoke))

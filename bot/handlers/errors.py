@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.context import CustomContext
+from bot.handlers.tracking import log_outcome
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +21,10 @@ async def on_error(update: object, context: CustomContext) -> None:
         log.warning("network trouble outside an update: %s", error)
         return
     log.error("failed to handle update", exc_info=error)
+    context.bot_data.last_error = (time.time(), type(error).__name__)
     if not isinstance(update, Update):
         return
+    log_outcome(update, context, f"error {type(error).__name__}")
     try:
         await context.storage.mark_processed(update.update_id)
     except Exception:

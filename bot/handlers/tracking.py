@@ -7,6 +7,7 @@ when its handler wrote nothing (a handler that writes records it in its own tran
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -21,10 +22,51 @@ FIRST_GROUP = -1
 LAST_GROUP = 100
 
 
+def update_kind(update: Update) -> str:
+    """What an update is, without what anyone wrote: logs at INFO carry no message text."""
+    message = update.effective_message
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        return f"button:{data.split(':', 1)[0][:12]}"
+    if update.my_chat_member is not None:
+        return f"membership:{update.my_chat_member.new_chat_member.status}"
+    if message is not None:
+        entities = message.entities or message.caption_entities or ()
+        first = entities[0] if entities else None
+        text = message.text or message.caption or ""
+        if first is not None and first.type == "bot_command" and first.offset == 0:
+            return "command:" + text[1 : first.length].split("@", 1)[0][:32]
+        for kind in ("photo", "voice", "location", "document", "new_chat_members",
+                     "left_chat_member", "migrate_to_chat_id", "migrate_from_chat_id"):  # fmt: skip
+            if getattr(message, kind, None):
+                return kind
+        return "text"
+    return "other"
+
+
+def where(update: Update) -> str:
+    chat = update.effective_chat
+    return chat.type if chat is not None else "-"
+
+
+def log_outcome(update: Update, context: CustomContext, outcome: str) -> None:
+    started = getattr(context, "started", None)
+    took = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    log.info(
+        "update %s %s in %s: %s in %.1f ms",
+        update.update_id,
+        update_kind(update),
+        where(update),
+        outcome,
+        took,
+    )
+
+
 async def track(update: Update, context: CustomContext) -> None:
+    context.started = time.perf_counter()
     storage = context.storage
     if storage.is_processed(update.update_id):
-        log.info("update %s already processed: ignored", update.update_id)
+        log_outcome(update, context, "duplicate, ignored")
         raise ApplicationHandlerStop
     context.update_id = update.update_id
     user, chat = update.effective_user, update.effective_chat
@@ -52,6 +94,7 @@ async def track(update: Update, context: CustomContext) -> None:
 
 async def mark_done(update: Update, context: CustomContext) -> None:
     await context.storage.mark_processed(update.update_id)
+    log_outcome(update, context, "ok")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "🗂 问题看板",
         "🎪 邻里活动",
         "🍵 议事会",
+        "📇 联系人",
         "❓ 帮助",
         "🌐 语言 Language",
     ]
@@ -29,6 +30,7 @@ async def test_start_in_private_greets_with_a_menu_in_the_users_language(world: 
         "🗂 Issue boards",
         "🎪 Activities",
         "🍵 Next meeting",
+        "📇 Contacts",
         "❓ Help",
         "🌐 Language",
     ]
