@@ -8,7 +8,7 @@ catches up once and never repeats it.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram.ext import Application
@@ -18,10 +18,12 @@ from bot.rules import meetings
 from bot.storage import utcnow
 from bot.storage.activities import Reminders
 from bot.storage.issues import FollowUp
+from bot.storage.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
 FOLLOWUP_AT = time(9, 0)
+OUTBOX_KEEP = timedelta(days=30)  # sent messages are kept this long, for inquiries
 ACTIVITIES_EVERY = 60  # seconds: reminders go out within a minute of their time
 
 
@@ -32,6 +34,7 @@ async def run_followup(services: Services, now: datetime) -> FollowUp | None:
         now, today, compose=services.notifier.issue_event, remind=services.notifier.overdue
     )
     await services.storage.prune_processed(now)
+    await OutboxStore(services.storage).prune(now - OUTBOX_KEEP)
     if done is not None:
         log.info(
             "follow-up %s: %d reminders, %d escalated, %d fixed by silence",

@@ -243,6 +243,15 @@ class OutboxStore:
         )
         return datetime.fromisoformat(rows[0]) if rows and rows[0] else None
 
+    async def prune(self, before: datetime) -> int:
+        """Forget messages sent (or given up) before `before`: the table stays small."""
+        deleted: int = await self._s.transaction(
+            lambda conn: conn.execute(
+                "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
+            ).rowcount
+        )
+        return deleted
+
     async def backlog(self) -> int:
         row = await self._s.run(
             lambda conn: conn.execute(

@@ -1,0 +1,166 @@
+"""Storage time of /board, /issue and /stats with a town's years of history: 100,000 issues and
+10,000 users in the database. Target: p99 under 20 ms each."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.rules.categories import CATEGORY_KEYS
+from bot.storage import Storage, migrate_file
+from bot.storage.issues import IssueStore
+
+from .report import percentile, table
+
+DESCRIPTION = "p99 storage time of /board, /issue, /stats over 100,000 issues and 10,000 users"
+TARGET_MS = 20.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--issues", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--grids", type=int, default=40)
+    parser.add_argument("--samples", type=int, default=300)
+
+
+def populate(db: Path, issues: int, users: int, grids: int) -> None:
+    """Straight SQL, in one transaction: seconds, not the hours the bot would take."""
+    migrate_file(db)
+    rnd = random.Random(7)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    conn = sqlite3.connect(db)
+    with conn:
+        now = start.isoformat()
+        conn.executemany(
+            "INSERT INTO users (id, first_name, username, started, first_seen, last_seen)"
+            " VALUES (?, ?, ?, 1, ?, ?)",
+            [(10_000 + u, f"居民{u}", f"user{u}", now, now) for u in range(users)],
+        )
+        conn.executemany(
+            "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+            [(c, f"社区{c}", now) for c in range(1, 5)],
+        )
+        conn.executemany(
+            "INSERT INTO grids (id, community_id, name, created_at) VALUES (?, ?, ?, ?)",
+            [(g, g % 4 + 1, f"第{g}网格", now) for g in range(1, grids + 1)],
+        )
+        conn.executemany(
+            "INSERT INTO chats (id, type, title, grid_id, updated_at) VALUES (?, 'group', ?, ?, ?)",
+            [(-g, f"群{g}", g, now) for g in range(1, grids + 1)],
+        )
+        rows, history, followers = [], [], []
+        for i in range(1, issues + 1):
+            created = start + timedelta(minutes=15 * i)
+            state = rnd.choices(["resolved", "open", "escalated", "rejected"], [70, 15, 10, 5])[0]
+            updated = created + timedelta(days=rnd.randint(0, 20))
+            grid = rnd.randint(1, grids)
+            rows.append(
+                (
+                    i,
+                    grid % 4 + 1,
+                    grid,
+                    -grid,
+                    10_000 + rnd.randrange(users),
+                    f"第{i}号：{rnd.choice(['路灯不亮', '下水道堵塞', '电动车充电难', '噪音扰民'])}",
+                    rnd.choice(CATEGORY_KEYS),
+                    rnd.choice(["minor", "minor", "major"]),
+                    state,
+                    created.isoformat(),
+                    updated.isoformat(),
+                    updated.isoformat() if state == "resolved" else None,
+                )
+            )
+            history.append((i, created.isoformat(), rows[-1][4], "report", None, "open", None))
+            if state != "open":
+                history.append((i, updated.isoformat(), None, "close", "open", state, "已处理"))
+            for _ in range(rnd.choice([0, 0, 1, 3])):
+                followers.append((i, 10_000 + rnd.randrange(users), created.isoformat()))
+        conn.executemany(
+            "INSERT INTO issues (id, community_id, grid_id, chat_id, reporter_id, text, category,"
+            " priority, state, created_at, updated_at, resolved_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            history,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO issue_followers (issue_id, user_id, created_at) VALUES (?, ?, ?)",
+            followers,
+        )
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+async def timed(samples: int, call: object) -> list[float]:
+    took = []
+    for i in range(samples):
+        began = time.perf_counter()
+        await call(i)  # type: ignore[operator]
+        took.append((time.perf_counter() - began) * 1000)
+    return took
+
+
+async def run(args: argparse.Namespace) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="mulin-scale-") as tmp:
+        db = Path(tmp) / "scale.sqlite3"
+        began = time.perf_counter()
+        await asyncio.to_thread(populate, db, args.issues, args.users, args.grids)
+        print(
+            f"populated {args.issues:,} issues, {args.users:,} users in "
+            f"{time.perf_counter() - began:.1f} s",
+            flush=True,
+        )
+        began = time.perf_counter()
+        storage = await Storage.open(db)
+        opened = (time.perf_counter() - began) * 1000
+        issues = IssueStore(storage)
+        rnd = random.Random(11)
+        grids = list(range(1, args.grids + 1))
+        figures: dict[str, float] = {"open_ms": opened}
+        cases = {
+            "board": lambda i: issues.boards([grids[i % len(grids)]]),
+            "board page 5": lambda i: issues.board([grids[i % len(grids)]], "resolved", offset=50),
+            "community board": lambda i: issues.boards(storage.grid_ids(i % 4 + 1)),
+            "issue": lambda i: issues.get(rnd.randint(1, args.issues)),
+            "my issues": lambda i: issues.mine(10_000 + rnd.randrange(args.users)),
+        }
+        stats_store = _stats_store(storage)
+        if stats_store is not None:
+            cases["stats"] = lambda i: stats_store(i % 4 + 1)
+        rows = []
+        for name, call in cases.items():
+            took = await timed(args.samples, call)
+            p50, p99 = percentile(took, 50), percentile(took, 99)
+            figures[f"{name.replace(' ', '_')}_p99_ms"] = p99
+            verdict = "ok" if p99 < TARGET_MS else f"MISSED (target < {TARGET_MS:.0f} ms)"
+            rows.append((name, f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", verdict))
+        await storage.close()
+    print(table(f"scale: {args.issues:,} issues, {args.users:,} users, {args.grids} grids", rows))
+    print(f"storage open (caches loaded): {opened:.0f} ms")
+    return figures
+
+
+def _stats_store(storage: Storage):  # type: ignore[no-untyped-def]
+    """/stats's storage call, when the stats capability is present."""
+    try:
+        from bot.storage.stats import Month, StatsStore
+    except ImportError:
+        return None
+    store = StatsStore(storage)
+    months = [Month(2025, 6), Month(2025, 5)]  # a month and the one before, as /stats asks
+    tz = ZoneInfo("Asia/Shanghai")
+
+    async def call(community_id: int) -> object:
+        return await store.months(community_id, months, tz)
+
+    return call

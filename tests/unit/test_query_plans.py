@@ -1,0 +1,58 @@
+"""The queries behind /board, /issue, /my, the agenda, sign-ups and the outbox use indexes:
+no full scan of a table that grows with the years (checked with EXPLAIN QUERY PLAN)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import migrate_file
+from bot.storage.issues import SUMMARY_COLUMNS
+
+QUERIES = {
+    "board count": "SELECT count(*) FROM issues i WHERE i.grid_id IN (1, 2) AND i.state = 'open'",
+    "board page": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN (1) AND i.state = 'open'"
+    " ORDER BY i.id DESC LIMIT 10",
+    "resolved board": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN (1)"
+    " AND i.state = 'resolved' ORDER BY i.updated_at DESC, i.id DESC LIMIT 10",
+    "issue": "SELECT * FROM issues WHERE id = 5",
+    "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
+    "followers": "SELECT user_id FROM issue_followers WHERE issue_id = 5",
+    "rate limit": "SELECT created_at FROM issues WHERE reporter_id = 3 AND created_at > '2026'",
+    "near duplicates": "SELECT id, text FROM issues WHERE grid_id = 1 AND state IN ('open', 'escalated')",
+    "agenda": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1 AND (i.state ="
+    " 'escalated' OR (i.state = 'open' AND i.priority = 'major'))",
+    "my issues": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.reporter_id = 3 LIMIT 30",
+    "followed": f"SELECT {SUMMARY_COLUMNS} FROM issues i JOIN issue_followers f ON f.issue_id = i.id"
+    " WHERE f.user_id = 3 LIMIT 30",
+    "open for follow-up": "SELECT id, community_id, updated_at FROM issues WHERE state = 'open'",
+    "outbox due": "SELECT id FROM outbox WHERE done_at IS NULL AND not_before <= '2026'"
+    " ORDER BY id LIMIT 100",
+    "seats": "SELECT status, sum(party) FROM signups WHERE activity_id = 1"
+    " AND status != 'cancelled' GROUP BY status",
+    "my sign-up": "SELECT id FROM signups WHERE activity_id = 1 AND user_id = 2 AND status != 'cancelled'",
+    "card chats": "SELECT chat_id FROM activity_cards WHERE activity_id = 1",
+    "processed": "SELECT update_id FROM processed_updates WHERE update_id = 7",
+}
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    db: Path = tmp_path_factory.mktemp("plans") / "plans.sqlite3"
+    migrate_file(db)
+    return sqlite3.connect(db)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_no_full_scan(conn: sqlite3.Connection, name: str) -> None:
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + QUERIES[name])]
+    scans = [
+        step
+        for step in plan
+        if step.startswith("SCAN")
+        # walking the partial index of pending messages reads only what is still to send
+        and "USING INDEX outbox_pending_order" not in step
+    ]
+    assert not scans, plan
