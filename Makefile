@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# /stats charts need a font with Chinese glyphs: Debian's WenQuanYi Micro Hei unless one is there.
+	fc-list :lang=zh 2>/dev/null | grep -q . || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei; }
 	touch $(STAMP)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import signups
+from . import signups, throughput
 
 
 class Benchmark(Protocol):
@@ -29,6 +29,7 @@ class Benchmark(Protocol):
 
 BENCHMARKS: dict[str, Benchmark] = {
     "signups": signups,
+    "throughput": throughput,
 }
 
 

@@ -55,7 +55,9 @@ def populate(db: Path, issues: int, users: int, grids: int) -> None:
             "INSERT INTO chats (id, type, title, grid_id, updated_at) VALUES (?, 'group', ?, ?, ?)",
             [(-g, f"群{g}", g, now) for g in range(1, grids + 1)],
         )
-        rows, history, followers = [], [], []
+        rows: list[tuple[object, ...]] = []
+        history: list[tuple[object, ...]] = []
+        followers: list[tuple[object, ...]] = []
         for i in range(1, issues + 1):
             created = start + timedelta(minutes=15 * i)
             state = rnd.choices(["resolved", "open", "escalated", "rejected"], [70, 15, 10, 5])[0]

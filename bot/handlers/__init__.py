@@ -15,6 +15,7 @@ from bot.handlers import (
     meetings,
     moderation,
     report_dialog,
+    stats,
     tracking,
 )
 
@@ -29,6 +30,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     activities.register(app)
     meetings.register(app)
     directory.register(app)
+    stats.register(app)
     admin.register(app)
     common.register_fallbacks(app)
     errors.register(app)
