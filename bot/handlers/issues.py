@@ -26,6 +26,7 @@ from bot.storage.issues import (
     NewIssue,
     NotFound,
     RateLimited,
+    Scope,
 )
 from bot.views import issues as views
 
@@ -337,19 +338,19 @@ async def send_card(update: Update, context: CustomContext, issue: Issue) -> Non
 # -- boards ------------------------------------------------------------------------------------
 
 
-def board_scope(context: CustomContext, scope: str, scope_id: int) -> tuple[str, list[int]] | None:
-    """(title, grid ids) of a board: one grid ("g"), or all grids of a community ("c")."""
+def board_scope(context: CustomContext, scope: str, scope_id: int) -> tuple[str, Scope] | None:
+    """(title, what to read) of a board: one grid ("g"), or a whole community ("c")."""
     storage = context.storage
     if scope == "g":
         grid = storage.grid(scope_id)
         community = storage.community(grid.community_id) if grid else None
         if grid is None or community is None:
             return None
-        return f"{community.name} · {grid.name}", [grid.id]
+        return f"{community.name} · {grid.name}", ("grid_id", grid.id)
     community = storage.community(scope_id)
     if community is None:
         return None
-    return community.name, storage.grid_ids(community.id)
+    return community.name, ("community_id", community.id)
 
 
 async def board(update: Update, context: CustomContext) -> None:
@@ -381,8 +382,8 @@ async def send_boards(update: Update, context: CustomContext, scope: str, scope_
     if found is None:
         await reply(update, t._("This board no longer exists."))
         return
-    name, grid_ids = found
-    boards = await context.issues.boards(grid_ids, per_board=PAGE)
+    name, where = found
+    boards = await context.issues.boards(where, per_board=PAGE)
     lines = [t._("<b>{place} · issue board</b>").format(place=esc(name))]
     more = []
     for state in ("open", "escalated", "resolved"):
@@ -443,8 +444,8 @@ async def on_board_button(update: Update, context: CustomContext) -> None:
     if found is None:
         await reply(update, t._("This board no longer exists."))
         return
-    name, grid_ids = found
-    items, total = await context.issues.board(grid_ids, state, offset=page * PAGE, limit=PAGE)
+    name, where = found
+    items, total = await context.issues.board(where, state, offset=page * PAGE, limit=PAGE)
     pages = max(1, -(-total // PAGE))
     lines = [
         t._("<b>{place} · {board}</b> ({page}/{pages})").format(

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.rules import followup, ratelimit
 from bot.rules.issues import Allowed, Command, Reason, State, Who, decide
@@ -21,6 +21,8 @@ from bot.storage.core import Storage, from_ts, ts
 from bot.storage.outbox import OutboxItem, enqueue
 
 ACTIVE_STATES = ("open", "escalated")
+# A board's scope: one grid ("grid_id", id) or a whole community ("community_id", id).
+Scope = tuple[Literal["grid_id", "community_id"], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -671,48 +673,44 @@ class IssueStore:
         return await self._s.run(lambda conn: load_issue(conn, issue_id))
 
     async def board(
-        self, grid_ids: list[int], state: str, *, offset: int = 0, limit: int = 10
+        self, scope: Scope, state: str, *, offset: int = 0, limit: int = 10
     ) -> tuple[list[IssueSummary], int]:
-        """One board of some grids, newest first, one page, with the board's total."""
-        if not grid_ids:
-            return [], 0
-        marks = ",".join("?" * len(grid_ids))
+        """One board of a grid or a community, newest first, one page, with the board's total."""
+        column, key = scope
         order = "i.updated_at DESC, i.id DESC" if state == "resolved" else "i.id DESC"
 
         def read(conn: sqlite3.Connection) -> tuple[list[IssueSummary], int]:
             total = conn.execute(
-                f"SELECT count(*) FROM issues i WHERE i.grid_id IN ({marks}) AND i.state = ?",
-                (*grid_ids, state),
+                f"SELECT count(*) FROM issues i WHERE i.{column} = ? AND i.state = ?",
+                (key, state),
             ).fetchone()[0]
             rows = conn.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
+                f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.{column} = ?"
                 f" AND i.state = ? ORDER BY {order} LIMIT ? OFFSET ?",
-                (*grid_ids, state, limit, offset),
+                (key, state, limit, offset),
             ).fetchall()
             return [summary_row(r) for r in rows], int(total)
 
         return await self._s.run(read)
 
     async def boards(
-        self, grid_ids: list[int], *, per_board: int = 8
+        self, scope: Scope, *, per_board: int = 8
     ) -> dict[str, tuple[list[IssueSummary], int]]:
         """The three boards at once (one await): newest of each and their totals."""
-        if not grid_ids:
-            return {s: ([], 0) for s in ("open", "escalated", "resolved")}
-        marks = ",".join("?" * len(grid_ids))
+        column, key = scope
 
         def read(conn: sqlite3.Connection) -> dict[str, tuple[list[IssueSummary], int]]:
             result = {}
             for state in ("open", "escalated", "resolved"):
                 order = "i.updated_at DESC, i.id DESC" if state == "resolved" else "i.id DESC"
                 total = conn.execute(
-                    f"SELECT count(*) FROM issues i WHERE i.grid_id IN ({marks}) AND i.state = ?",
-                    (*grid_ids, state),
+                    f"SELECT count(*) FROM issues i WHERE i.{column} = ? AND i.state = ?",
+                    (key, state),
                 ).fetchone()[0]
                 rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN ({marks})"
+                    f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.{column} = ?"
                     f" AND i.state = ? ORDER BY {order} LIMIT ?",
-                    (*grid_ids, state, per_board),
+                    (key, state, per_board),
                 ).fetchall()
                 result[state] = ([summary_row(r) for r in rows], int(total))
             return result

@@ -112,7 +112,8 @@ async def test_backup_while_writing_gives_a_consistent_copy(tmp_path: Path) -> N
     copied = copy.execute("SELECT count(*) FROM issues").fetchone()[0]
     history = copy.execute("SELECT count(*) FROM issue_history").fetchone()[0]
     assert 0 < copied < written and history == copied  # a consistent moment, mid-stream
-    same = subprocess.run(
+    same = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", "backup", str(db)],
         cwd=ROOT,
         env=env,

@@ -17,6 +17,15 @@ QUERIES = {
     " ORDER BY i.id DESC LIMIT 10",
     "resolved board": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.grid_id IN (1)"
     " AND i.state = 'resolved' ORDER BY i.updated_at DESC, i.id DESC LIMIT 10",
+    "community board": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1"
+    " AND i.state = 'open' ORDER BY i.id DESC LIMIT 10",
+    "community resolved board": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1"
+    " AND i.state = 'resolved' ORDER BY i.updated_at DESC, i.id DESC LIMIT 10",
+    "stats raised": "SELECT category, grid_id, count(*) FROM issues WHERE community_id = 1"
+    " AND created_at >= '2026-01' AND created_at < '2026-02' GROUP BY category, grid_id",
+    "stats actions": "SELECT h.at FROM issue_history h JOIN issues i ON i.id = h.issue_id"
+    " WHERE i.community_id = 1 AND h.at >= '2026-01' AND h.at < '2026-02'"
+    " AND h.action IN ('close', 'escalate')",
     "issue": "SELECT * FROM issues WHERE id = 5",
     "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
     "followers": "SELECT user_id FROM issue_followers WHERE issue_id = 5",
