@@ -24,6 +24,7 @@ from bot.emulator import Chat, Emulator, Message, User
 from bot.schedules import run_meeting_reminder
 
 TOKEN = "100200300:DEMO"
+OUTPUT = Path("demo-output")  # pictures the bot sent (the /stats chart), next to the transcript
 ADMIN_ID = 10001
 
 
@@ -90,6 +91,11 @@ class Director:
         body = (m.text or m.caption or "").splitlines() or [""]
         if m.document is not None:
             body.append(f"📎 {m.document.file_name}")
+        if m.photo is not None:
+            OUTPUT.mkdir(exist_ok=True)
+            saved = OUTPUT / f"photo-{chat.id}-{m.message_id}.png"
+            saved.write_bytes(m.photo.data)
+            body.append(f"🖼  picture saved to {saved}")
         self.out(f"[{self._where(chat)}] {tag}: {body[0]}")
         pad = " " * 6
         for line in body[1:]:
@@ -257,11 +263,24 @@ async def scene_meeting(d: Director) -> None:
     await d.press("amei", d.last(d.chats[d.people["amei"].id]), "👍 解决了")
 
 
+async def scene_directory_and_stats(d: Director) -> None:
+    """The roster (names in the group, phones in private) and the month's figures with a chart."""
+    group = next(c for c in d.chats.values() if c.type != "private")
+    d.scene("第九幕 · 联系人与统计  Scene 9 · contacts and statistics")
+    await d.say("lin", group, "/addcontact 楼栋长 陈阿姨 138 1234 5678 3号楼")
+    await d.say("lin", group, "/addcontact 党员 林先生 0595-85123456 5号楼")
+    await d.say("lin", group, "/addcontact 志愿者 小吴 13900001111")
+    await d.say("amei", group, "/contacts")
+    await d.say("yang", d.chats[d.people["yang"].id], "/contacts")
+    await d.say("chen", group, "/stats")
+
+
 SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_setup,
     scene_issues,
     scene_activities,
     scene_meeting,
+    scene_directory_and_stats,
 ]
 
 
