@@ -18,7 +18,7 @@ from bot.storage import StorageError, migrate_file
 
 def parse_listen(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdecimal():
         raise SettingsError("--listen", f"{value!r} is not HOST:PORT (e.g. 0.0.0.0:8443)")
     return host, int(port)
 

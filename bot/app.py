@@ -57,7 +57,13 @@ def build_application(settings: Settings) -> MulinApp:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.rate_overall,
+                group_max_rate=settings.rate_group,
+                max_retries=3,
+            )
+        )
         .concurrent_updates(False)
         .post_init(_post_init)
         .post_stop(_post_stop)

@@ -214,6 +214,7 @@ def visible_commands(
         c
         for c in COMMANDS
         if where in c.where
+        and (not c.superadmins_only or superadmin)
         and (
             (not c.who and not c.chat_admins)
             or superadmin

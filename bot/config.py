@@ -28,6 +28,10 @@ class Settings:
     tz: ZoneInfo
     locale: str
     admins: frozenset[int]
+    # Telegram's limits for bots, which the bot paces itself to (0: no pacing, e.g. behind a
+    # local Bot API server or with paid broadcasts): messages a second overall, a minute per group.
+    rate_overall: float = 30.0
+    rate_group: float = 20.0
 
     def require_token(self) -> str:
         """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
@@ -71,11 +75,21 @@ class Settings:
         for part in env.get("MULIN_ADMINS", "").replace(" ", "").split(","):
             if not part:
                 continue
-            if not part.lstrip("-").isdigit():
+            if not part.lstrip("-").isdecimal():
                 raise SettingsError("MULIN_ADMINS", f"{part!r} is not a Telegram user id (digits)")
             admins.add(int(part))
 
         db_path = Path(env.get("MULIN_DB", "").strip() or "data/mulin.sqlite3")
+        rates = []
+        for variable, default in (("MULIN_RATE_OVERALL", 30.0), ("MULIN_RATE_GROUP", 20.0)):
+            text = env.get(variable, "").strip()
+            try:
+                rate = float(text) if text else default
+            except ValueError:
+                raise SettingsError(variable, f"{text!r} is not a number") from None
+            if rate < 0:
+                raise SettingsError(variable, "cannot be negative (0 turns pacing off)")
+            rates.append(rate)
         return cls(
             token=token,
             api_url=api_url.rstrip("/"),
@@ -83,6 +97,8 @@ class Settings:
             tz=tz,
             locale=locale,
             admins=frozenset(admins),
+            rate_overall=rates[0],
+            rate_group=rates[1],
         )
 
 

@@ -27,7 +27,7 @@ class Callback:
             value = self.fields[index]
         except IndexError:
             return None
-        return int(value) if value.lstrip("-").isdigit() and len(value) < 20 else None
+        return int(value) if value.lstrip("-").isdecimal() and len(value) < 20 else None
 
     def text(self, index: int) -> str | None:
         return self.fields[index] if index < len(self.fields) else None

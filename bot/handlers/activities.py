@@ -66,14 +66,14 @@ def place_problem(t: Translator, place: str) -> str | None:
 def capacity_of(t: Translator, text: str) -> int | str:
     """The capacity, or what is wrong with it."""
     digits = text.strip()
-    if not digits.isdigit() or not 1 <= int(digits) <= CAPACITY_LIMIT:
+    if not digits.isdecimal() or not 1 <= int(digits) <= CAPACITY_LIMIT:
         return t._("The capacity is a number of people, 1 to {limit}.").format(limit=CAPACITY_LIMIT)
     return int(digits)
 
 
 def party_of(t: Translator, text: str) -> int | str:
     digits = text.strip()
-    if not digits.isdigit() or not 1 <= int(digits) <= PARTY_LIMIT:
+    if not digits.isdecimal() or not 1 <= int(digits) <= PARTY_LIMIT:
         return t._("The largest party is a number, 1 to {limit}.").format(limit=PARTY_LIMIT)
     return int(digits)
 
@@ -417,6 +417,16 @@ async def roster(update: Update, context: CustomContext) -> None:
 
     text = views.roster_text(ut, activity, signups, name)
     data = views.roster_csv(ut, signups, name, username)
+    user = storage.user(user_id)
+    if user is None or not user.started or user.blocked:
+        await reply(
+            update,
+            t._("Start a private chat with me first: the roster goes there."),
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t._("Open private chat"), url=context.bot.link)]]
+            ),
+        )
+        return
     try:
         await context.bot.send_message(user_id, text)
         await context.bot.send_document(

@@ -285,9 +285,9 @@ async def unknown_command(update: Update, context: CustomContext) -> None:
     if message is None or not message.text:
         return
     word = message.text.split(maxsplit=1)[0]
-    if not is_private(update) and "@" not in word:
-        return
-    command = word.split("@", 1)[0]
+    command, _, addressee = word.partition("@")
+    if not is_private(update) and addressee.lower() != (context.bot.username or "").lower():
+        return  # a bare command, or one for another bot: not ours to answer in a group
     await reply(
         update,
         context.t._("I don't know the command {command}. Send /help to see what I can do.").format(

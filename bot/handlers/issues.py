@@ -39,7 +39,7 @@ def parse_number(word: str | None) -> int | None:
     if not word:
         return None
     digits = word.lstrip("#＃")
-    return int(digits) if digits.isdigit() and 0 < len(digits) < 10 else None
+    return int(digits) if digits.isdecimal() and 0 < len(digits) < 10 else None
 
 
 def private_report_button(

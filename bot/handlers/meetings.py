@@ -26,7 +26,7 @@ SET_USAGE = "/setmeeting 15 19:30 民情茶角"
 
 def parse_time(text: str) -> time | None:
     hour, _, minute = text.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and len(minute) == 2):
+    if not (hour.isdecimal() and minute.isdecimal() and len(minute) == 2):
         return None
     if int(hour) > 23 or int(minute) > 59:
         return None
@@ -81,7 +81,7 @@ async def setmeeting(update: Update, context: CustomContext) -> None:
     day_text, time_text, place = words[0], words[1], words[2].strip()
     at = parse_time(time_text)
     problem: str | None = None
-    if not day_text.isdigit() or not rules.DAY_MIN <= int(day_text) <= rules.DAY_MAX:
+    if not day_text.isdecimal() or not rules.DAY_MIN <= int(day_text) <= rules.DAY_MAX:
         problem = t._("The day is 1 to 31 (a day a month lacks means its last day).")
     elif at is None:
         problem = t._("Write the time as HH:MM, e.g. 19:30.")

@@ -521,7 +521,7 @@ async def setsla(update: Update, context: CustomContext) -> None:
             ),
         )
         return
-    if len(args) < 2 or not all(a.isdigit() and len(a) < 4 for a in args[:2]):
+    if len(args) < 2 or not all(a.isdecimal() and len(a) < 4 for a in args[:2]):
         remind, escalate = await context.issues.sla(community.id)
         await reply(
             update,

@@ -24,7 +24,7 @@ def normalize_phone(text: str) -> str | None:
         return mobile.group(1)
     main, _, ext = compact.partition("转")
     digits = main.replace("-", "")
-    if ext and not ext.isdigit():
+    if ext and not ext.isdecimal():
         return None
     landline = _LANDLINE.match(digits + (f"转{ext}" if ext else ""))
     if landline:

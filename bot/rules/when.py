@@ -37,12 +37,15 @@ def parse_span(text: str, tz: ZoneInfo) -> Span | str:
             if end_hour is not None
             else None
         )
-    except ValueError:
+    except (ValueError, OverflowError):
         return "invalid"
     if end is not None and end <= start:
         return "order"
     # A wall-clock time that does not exist (a DST gap) is moved forward, as clocks do.
-    start = start.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    try:
+        start = start.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    except OverflowError:  # the first hours of year 1 have no UTC equivalent
+        return "invalid"
     return Span(start, end)
 
 

@@ -246,9 +246,11 @@ class OutboxStore:
     async def prune(self, before: datetime) -> int:
         """Forget messages sent (or given up) before `before`: the table stays small."""
         deleted: int = await self._s.transaction(
-            lambda conn: conn.execute(
-                "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
-            ).rowcount
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
+                ).rowcount
+            )
         )
         return deleted
 

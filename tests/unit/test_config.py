@@ -15,6 +15,7 @@ def test_defaults_match_the_spec() -> None:
     assert s.tz.key == "Asia/Shanghai"
     assert s.locale == "zh_CN"
     assert s.admins == frozenset()
+    assert (s.rate_overall, s.rate_group) == (30.0, 20.0)  # Telegram's limits
 
 
 def test_values_are_read_and_normalised() -> None:
@@ -43,6 +44,8 @@ def test_values_are_read_and_normalised() -> None:
         ({"MULIN_ADMINS": "12,abc"}, "MULIN_ADMINS"),
         ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"TELEGRAM_BOT_TOKEN": "no colon"}, "TELEGRAM_BOT_TOKEN"),
+        ({"MULIN_RATE_OVERALL": "fast"}, "MULIN_RATE_OVERALL"),
+        ({"MULIN_RATE_GROUP": "-1"}, "MULIN_RATE_GROUP"),
     ],
 )
 def test_bad_values_name_their_variable(env: dict[str, str], variable: str) -> None:
