@@ -2,6 +2,10 @@
 
 A benchmark is a module in bench/ with DESCRIPTION, add_arguments(parser) and
 `async def run(args) -> dict[str, float]`; add it to BENCHMARKS to have it run.
+
+The last line printed is machine-readable (figures of benchmarks not run are `nan`):
+`bench: throughput_ratio=<x> rss_ratio=<y> broadcast_efficiency=<ideal/actual> oversold=<n>
+duplicates=<n>`
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import signups, throughput
+from . import broadcast, signups, throughput
 
 
 class Benchmark(Protocol):
@@ -30,6 +34,7 @@ class Benchmark(Protocol):
 BENCHMARKS: dict[str, Benchmark] = {
     "signups": signups,
     "throughput": throughput,
+    "broadcast": broadcast,
 }
 
 
@@ -53,14 +58,44 @@ def defaults(name: str) -> argparse.Namespace:
     return sub.parse_args([])
 
 
-async def run_all(chosen: Sequence[tuple[str, argparse.Namespace]]) -> dict[str, dict[str, float]]:
+async def run_all(
+    chosen: Sequence[tuple[str, argparse.Namespace]],
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Run each benchmark in turn; one that fails is reported and the others still run."""
     results: dict[str, dict[str, float]] = {}
+    failed: list[str] = []
     for name, args in chosen:
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()
-        results[name] = await BENCHMARKS[name].run(args)
+        try:
+            results[name] = await BENCHMARKS[name].run(args)
+        except Exception as exc:
+            logging.getLogger("bench").exception("%s failed", name)
+            print(f"({name} FAILED after {time.perf_counter() - start:.1f} s: {exc})", flush=True)
+            failed.append(name)
+            continue
         print(f"({name} took {time.perf_counter() - start:.1f} s)", flush=True)
-    return results
+    return results, failed
+
+
+# The machine-readable last line: (key, benchmark, figure, format).
+SUMMARY = (
+    ("throughput_ratio", "throughput", "throughput_ratio", "{:.2f}"),
+    ("rss_ratio", "throughput", "rss_ratio", "{:.2f}"),
+    ("broadcast_efficiency", "broadcast", "efficiency", "{:.3f}"),
+    ("oversold", "signups", "oversold", "{:.0f}"),
+    ("duplicates", "broadcast", "duplicates", "{:.0f}"),
+)
+
+
+def summary_line(results: dict[str, dict[str, float]]) -> str:
+    """`bench: throughput_ratio=<x> rss_ratio=<y> broadcast_efficiency=<ideal/actual>
+    oversold=<n> duplicates=<n>`; a figure whose benchmark did not run (or failed) is nan."""
+    parts = []
+    for key, bench, figure, fmt in SUMMARY:
+        value = results.get(bench, {}).get(figure)
+        parts.append(f"{key}={fmt.format(value) if value is not None else 'nan'}")
+    return "bench: " + " ".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,10 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = [(name, defaults(name)) for name in BENCHMARKS]
     else:
         chosen = [(args.name, args)]
-    results = asyncio.run(run_all(chosen))
+    start = time.perf_counter()
+    results, failed = asyncio.run(run_all(chosen))
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    return 0
+    print(f"\n(all benchmarks took {time.perf_counter() - start:.0f} s)", flush=True)
+    print(summary_line(results), flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""The floor: an echo bot in plain PTB 22, set up as Mulin is in every way that costs time.
+
+Same base URL, same rate limiter (`AIORateLimiter(max_retries=3)`: 30 messages/s overall,
+20/min per group), sequential update processing (`concurrent_updates(False)`), long polling
+with PTB's defaults and the same allowed updates, the same logging set-up as `python -m bot
+run`. A text is answered with itself (quoted in groups, as Mulin quotes there); a button press
+is answered with an empty answerCallbackQuery.
+
+`python -m bench.echo --api-url URL --token T [--overall-rate N]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]  # as Mulin's
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await message.reply_text(message.text, do_quote=message.chat.type != ChatType.PRIVATE)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+def limiter(overall_rate: float | None) -> AIORateLimiter:
+    """Mulin's limiter; `overall_rate` 0 lifts the 30/s overall limit (groups stay paced)."""
+    if overall_rate is None:
+        return AIORateLimiter(max_retries=3)
+    return AIORateLimiter(overall_max_rate=overall_rate, max_retries=3)
+
+
+def build(api_url: str, token: str, overall_rate: float | None = None) -> Application:  # type: ignore[type-arg]
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .rate_limiter(limiter(overall_rate))
+        .concurrent_updates(False)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(CallbackQueryHandler(answer))
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.echo", description=__doc__)
+    parser.add_argument("--api-url", required=True, help="the Bot API root (TELEGRAM_API_URL)")
+    parser.add_argument("--token", required=True)
+    parser.add_argument(
+        "--overall-rate",
+        type=float,
+        default=None,
+        help="AIORateLimiter overall_max_rate (default: PTB's 30/s; 0: no overall limit)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    build(args.api_url, args.token, args.overall_rate).run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
