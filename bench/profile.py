@@ -20,7 +20,7 @@ from .procs import REPO, Child, spawn
 
 FRAME = re.compile(r"^(?P<func>.*) \((?P<file>.*?)(?::(?P<line>\d+))?\)$")
 LAYERS = (  # first match wins, checked from the leaf up
-    ("sqlite (aiosqlite thread)", ("sqlite3", "aiosqlite/core.py:_execute", "aiosqlite")),
+    ("aiosqlite / sqlite3 (hand-off, queries)", ("sqlite3", "aiosqlite")),
     ("bot/ (Mulin's code)", ("bot/",)),
     ("PTB", ("telegram/",)),
     ("httpx / httpcore / h11", ("httpx/", "httpcore/", "h11/", "anyio/", "sniffio/")),
@@ -108,32 +108,62 @@ def layer_of(frames: list[tuple[str, str, int]]) -> str:
     return "other (Python runtime)"
 
 
-def hotspots(path: Path, top: int = 15) -> str:
-    stacks = parse(path)
+Stack = tuple[list[tuple[str, str, int]], int]
+
+# Leaf frames where a thread waits rather than works: the event loop's epoll, aiosqlite's
+# worker waiting for the next call.
+IDLE = (
+    ("selectors.py", "EpollSelector.select"),
+    ("aiosqlite/core.py", "_connection_worker_thread"),
+)
+
+
+def is_idle(frames: list[tuple[str, str, int]]) -> bool:
+    func, file, _ = frames[-1]
+    return (file, func) in IDLE
+
+
+def on_worker_thread(frames: list[tuple[str, str, int]]) -> bool:
+    return any(func == "Thread._bootstrap" for func, _, _ in frames)
+
+
+def hotspots(path: Path, top: int = 12) -> str:
+    """The samples split by thread (the event loop; aiosqlite's worker), idle samples left out."""
+    stacks = [s for s in parse(path) if not is_idle(s[0])]
     total = sum(n for _, n in stacks)
     if not total:
-        return f"profile {path}: no samples"
-    leaf: Counter[str] = Counter()
-    mine: Counter[str] = Counter()
-    layers: Counter[str] = Counter()
-    for frames, n in stacks:
-        func, file, line = frames[-1]
-        leaf[f"{file}:{line} {func}"] += n
-        layers[layer_of(frames)] += n
-        seen = set()
-        for func, file, _ in frames:
-            if file.startswith("bot/") and (file, func) not in seen:
-                seen.add((file, func))
-                mine[f"{file} {func}"] += n
-    lines = [f"profile of Mulin's window: {total} samples ({path})", ""]
-    lines.append("by layer (leaf-most recognised frame)")
-    lines += [f"  {n / total:6.1%}  {name}" for name, n in layers.most_common()]
-    lines += ["", f"top {top} leaf frames (self time)"]
-    lines += [f"  {n / total:6.1%}  {where}" for where, n in leaf.most_common(top)]
-    lines += ["", f"top {top} of the bot's functions (inclusive)"]
-    lines += [f"  {n / total:6.1%}  {where}" for where, n in mine.most_common(top)]
+        return f"profile {path}: no busy samples"
+    lines = [f"profile of Mulin's window: {total} busy samples ({path}); shares are of the busy"]
+    for name, part in (
+        ("event-loop thread", [s for s in stacks if not on_worker_thread(s[0])]),
+        ("sqlite worker thread (aiosqlite)", [s for s in stacks if on_worker_thread(s[0])]),
+    ):
+        busy = sum(n for _, n in part)
+        if not busy:
+            continue
+        leaf: Counter[str] = Counter()
+        mine: Counter[str] = Counter()
+        layers: Counter[str] = Counter()
+        for frames, n in part:
+            func, file, line = frames[-1]
+            leaf[f"{file}:{line} {func}"] += n
+            layers[layer_of(frames)] += n
+            seen = set()
+            for func, file, _ in frames:
+                if file.startswith("bot/") and func not in ("main", "<module>"):
+                    key = f"{file} {func}"
+                    if key not in seen:
+                        seen.add(key)
+                        mine[key] += n
+        lines += ["", f"{name}: {busy / total:.0%} of busy samples"]
+        lines += ["  by layer (leaf-most recognised frame)"]
+        lines += [f"    {n / busy:6.1%}  {layer}" for layer, n in layers.most_common()]
+        lines += [f"  top {top} leaf frames (self time)"]
+        lines += [f"    {n / busy:6.1%}  {where}" for where, n in leaf.most_common(top)]
+        lines += [f"  top {top} of the bot's functions (inclusive)"]
+        lines += [f"    {n / busy:6.1%}  {where}" for where, n in mine.most_common(top)]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(hotspots(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 15))
+    print(hotspots(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 12))
