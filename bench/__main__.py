@@ -80,8 +80,8 @@ async def run_all(
 
 # The machine-readable last line: (key, benchmark, figure, format).
 SUMMARY = (
-    ("throughput_ratio", "throughput", "throughput_ratio", "{:.2f}"),
-    ("rss_ratio", "throughput", "rss_ratio", "{:.2f}"),
+    ("throughput_ratio", "throughput", "throughput_ratio", "{:.3f}"),
+    ("rss_ratio", "throughput", "rss_ratio", "{:.3f}"),
     ("broadcast_efficiency", "broadcast", "efficiency", "{:.3f}"),
     ("oversold", "signups", "oversold", "{:.0f}"),
     ("duplicates", "broadcast", "duplicates", "{:.0f}"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import sys
@@ -23,6 +24,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "424242:BENCH"
 SUPERADMIN_ID = 900001  # in MULIN_ADMINS
+PR_SET_PDEATHSIG = 1
 
 
 class BenchError(RuntimeError):
@@ -108,6 +110,12 @@ class Child:
                 self.proc.send_signal(signal.SIGKILL)
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the benchmark dies, so no bot outlives it."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 async def spawn(
     name: str,
     args: Sequence[str],
@@ -124,6 +132,7 @@ async def spawn(
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE if stdout_pipe else log,
             stderr=log,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     finally:
         log.close()

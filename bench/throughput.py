@@ -475,17 +475,17 @@ def summarize(
                 [
                     (
                         "throughput ratio",
-                        f"{ratio:.2f}",
+                        f"{ratio:.3f}",
                         f"target ≥ {THROUGHPUT_TARGET}: {'met' if met else 'MISSED'}",
                     ),
                     (
                         "peak RSS ratio",
-                        f"{rss_ratio:.2f}",
+                        f"{rss_ratio:.3f}",
                         f"target ≤ {RSS_TARGET}: {'met' if rss_met else 'MISSED'}",
                     ),
                     (
                         "CPU-cost ratio",
-                        f"{cpu_ratio:.2f}",
+                        f"{cpu_ratio:.3f}",
                         "echo's CPU per update / Mulin's (less sensitive to a busy machine)",
                     ),
                 ],
