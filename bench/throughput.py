@@ -119,6 +119,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--light", type=int, default=300, help="updates of the light-load latency run (0: none)"
     )
+    parser.add_argument(
+        "--profile-echo", type=Path, default=None, help="the same for the echo bot's last window"
+    )
     parser.add_argument("--light-rate", type=float, default=20.0, help="its updates per second")
     parser.add_argument(
         "--light-variants", default="paced", help="variants the light-load run is made for"
@@ -383,10 +386,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 )
                 for variant in variants:
                     for bot in ("echo", "mulin"):
-                        last = bot == "mulin" and variant == variants[-1]
+                        last = variant == variants[-1]
+                        spy_to = args.profile if bot == "mulin" else args.profile_echo
                         result = await window(
                             client, emulator, api_url, workdir, bot, variant, actions, kinds,
-                            template, args.timeout, args.profile if last else None,
+                            template, args.timeout, spy_to if last else None,
                         )  # fmt: skip
                         results.append(result)
                         print(f"  {result.headline()}", flush=True)
@@ -414,9 +418,10 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
             f"\n(load average {load_before:.2f} before, {load_after:.2f} after: other work on the "
             "machine competes for its cores; wall-clock figures are noisy, CPU per update less so)"
         )
-    if args.profile is not None and args.profile.exists():
-        print()
-        print(profiling.hotspots(args.profile))
+    for bot, spied in (("echo", args.profile_echo), ("Mulin", args.profile)):
+        if spied is not None and spied.exists():
+            print(f"\n{bot}:")
+            print(profiling.hotspots(spied))
     return figures
 
 

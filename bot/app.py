@@ -19,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import schedules
+from bot.cards import CardRenderer
 from bot.commands import Where, menu_commands
 from bot.config import Settings
 from bot.context import CustomContext, Services
@@ -95,7 +96,7 @@ async def _post_init(app: MulinApp) -> None:
     services.meetings = MeetingStore(storage)
     services.contacts = ContactStore(storage)
     services.stats = StatsStore(storage)
-    services.outbox = OutboxWorker(storage, app.bot)
+    services.outbox = OutboxWorker(storage, app.bot, CardRenderer(services.notifier))
     services.outbox.start()
     await publish_commands(app, services.catalogs)
     schedules.register(app)

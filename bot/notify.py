@@ -11,11 +11,12 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
+from bot.cards import issue_card
 from bot.i18n import Catalogs, Translator
 from bot.rules.issues import Who
 from bot.storage import Storage
 from bot.storage.issues import Issue, IssueEvent, IssueSummary
-from bot.storage.outbox import OutboxItem
+from bot.storage.outbox import OutboxItem, card_refresh
 from bot.views import issues as views
 from bot.views import meetings as meeting_views
 
@@ -85,12 +86,12 @@ class Notifier:
         if action == "report":
             if self._group_active(issue.chat_id):
                 assert issue.chat_id is not None
-                t = self.chat_tr(issue.chat_id)
+                card_text, card_markup = issue_card(self.chat_tr(issue.chat_id), issue, self.name)
                 items.append(
                     OutboxItem(
                         issue.chat_id,
-                        views.card(t, issue, self.name, public=True),
-                        markup=_markup(views.card_buttons(t, issue, None)),
+                        card_text,
+                        markup=card_markup,
                         reply_to=event.reply_to,
                         card_of=issue.id,
                     )
@@ -131,15 +132,7 @@ class Notifier:
     def _card_edit(self, issue: Issue) -> list[OutboxItem]:
         if issue.chat_id is None or not self._group_active(issue.chat_id):
             return []
-        t = self.chat_tr(issue.chat_id)
-        return [
-            OutboxItem(
-                issue.chat_id,
-                views.card(t, issue, self.name, public=True),
-                markup=_markup(views.card_buttons(t, issue, None)),  # none: edit drops the old
-                edit_card=issue.id,
-            )
-        ]
+        return [card_refresh(issue.chat_id, "issue", issue.id)]
 
     def _urgent(self, issue: Issue, *, exclude: int | None) -> list[OutboxItem]:
         items = []

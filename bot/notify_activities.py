@@ -5,9 +5,10 @@ transaction that made the change: it only reads caches and renders.
 
 from __future__ import annotations
 
+from bot.cards import activity_card
 from bot.notify import Notifier
 from bot.storage.activities import ActivityChange
-from bot.storage.outbox import OutboxItem
+from bot.storage.outbox import OutboxItem, card_refresh
 from bot.views import activities as views
 
 
@@ -19,17 +20,12 @@ class ActivityNotifier:
         activity, event = change.activity, change.event
         items: list[OutboxItem] = []
         for chat_id in change.card_chats:
-            t = self._people.chat_tr(chat_id)
-            markup = views.buttons(t, activity)
+            if event != "published":
+                items.append(card_refresh(chat_id, "activity", activity.id))
+                continue
+            text, markup = activity_card(self._people.chat_tr(chat_id), activity)
             items.append(
-                OutboxItem(
-                    chat_id,
-                    views.card(t, activity),
-                    markup=markup.to_dict() if markup else None,
-                    card_of=activity.id if event == "published" else None,
-                    edit_card=None if event == "published" else activity.id,
-                    card_kind="activity",
-                )
+                OutboxItem(chat_id, text, markup=markup, card_of=activity.id, card_kind="activity")
             )
         reachable = self._people.reachable
         presser = change.user_id

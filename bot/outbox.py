@@ -17,11 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.sending import edit_html, send_html
 from bot.storage import Storage, utcnow
-from bot.storage.outbox import OutboxStore, PendingMessage
+from bot.storage.outbox import OutboxStore, PendingMessage, Render
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,15 @@ STOP_GRACE = 5.0  # seconds; the whole shutdown must fit in 10
 
 class OutboxWorker:
     def __init__(
-        self, storage: Storage, bot: Bot, *, clock: Callable[[], datetime] = utcnow
+        self,
+        storage: Storage,
+        bot: Bot,
+        render: Render,
+        *,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._storage = storage
+        self._render = render
         self._store = OutboxStore(storage)
         self._bot = bot
         self._clock = clock
@@ -78,7 +85,7 @@ class OutboxWorker:
         while not self._stopping:
             signal.clear()
             try:
-                batch = await self._store.due(self._clock())
+                batch = await self._store.due(self._clock(), self._render)
                 if batch:
                     self._idle.clear()
                     await self._send_batch(batch)
@@ -128,29 +135,26 @@ class OutboxWorker:
         if reason is not None:
             await self._store.skipped(message, reason, now)
             return True
-        markup = InlineKeyboardMarkup.de_json(message.markup, self._bot) if message.markup else None
         try:
             if message.method == "edit":
                 assert message.reply_to is not None
-                await self._bot.edit_message_text(
+                await edit_html(
+                    self._bot,
+                    message.chat_id,
+                    message.reply_to,
                     message.text,
-                    chat_id=message.chat_id,
-                    message_id=message.reply_to,
-                    reply_markup=markup,
+                    markup=message.markup,
                 )
                 await self._store.sent(message, message.reply_to, self._clock())
             else:
-                sent = await self._bot.send_message(
+                sent = await send_html(
+                    self._bot,
                     message.chat_id,
                     message.text,
-                    reply_markup=markup,
-                    reply_parameters=(
-                        ReplyParameters(message.reply_to, allow_sending_without_reply=True)
-                        if message.reply_to
-                        else None
-                    ),
+                    markup=message.markup,
+                    reply_to=message.reply_to or None,
                 )
-                await self._store.sent(message, sent.message_id, self._clock())
+                await self._store.sent(message, sent, self._clock())
             return True
         except RetryAfter as exc:
             delay = exc.retry_after

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from bot.context import CustomContext
 from bot.i18n import Translator
 from bot.render import esc, split_html
+from bot.sending import send_html
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "　": " "})
 
@@ -36,21 +37,26 @@ def is_private(update: Update) -> bool:
 
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+) -> int | None:
     """Answer in the chat the update came from; in groups as a reply to the command.
 
-    Long text is split into several messages; only the last carries the buttons.
+    Long text is split into several messages; only the last carries the buttons. Returns the
+    id of the last message sent.
     """
     message = update.effective_message
     if message is None:
         return None
     parts = split_html(text)
-    sent: Message | None = None
+    sent: int | None = None
     quote = not is_private(update)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        sent = await message.reply_html(
-            part, reply_markup=markup if last else None, do_quote=quote and i == 0
+        sent = await send_html(
+            message.get_bot(),
+            message.chat_id,
+            part,
+            markup=markup if last else None,
+            reply_to=message.message_id if quote and i == 0 else None,
         )
     return sent
 

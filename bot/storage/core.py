@@ -1,8 +1,8 @@
 """Storage: one SQLite database behind one aiosqlite connection.
 
-Each awaited query costs a thread hand-off (0.1–0.2 ms), so every use case is one method that
-runs all its reads and writes as a single function in aiosqlite's thread, inside one
-transaction: an update costs one or two awaits. What rarely changes (users, chats, grids,
+Each awaited query in aiosqlite's thread costs a hand-off (0.1–0.2 ms), so every use case is
+one method that runs all its reads and writes as a single function inside one transaction;
+short ones (nearly all) run on the event loop itself, slow ones in aiosqlite's thread. What rarely changes (users, chats, grids,
 communities, roles, processed update ids) is cached in memory and updated by the writes that
 change it, so reading it costs nothing. Storage returns data, never text for users.
 """
@@ -171,6 +171,7 @@ class Storage:
         self._grids: dict[int, Grid] = {}
         self._roles: dict[int, dict[int, set[str]]] = defaultdict(dict)  # community → user → roles
         self._processed: set[int] = set()
+        self._busy = asyncio.Lock()  # held while aiosqlite's thread has the connection
         # Set after a commit that queued outbox messages: wakes the outbox worker.
         self.outbox_signal = asyncio.Event()
 
@@ -193,18 +194,32 @@ class Storage:
     async def close(self) -> None:
         await self._db.close()
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run fn in aiosqlite's thread with the raw connection: the whole use case, one hand-off.
+    async def run(self, fn: Callable[[sqlite3.Connection], T], *, slow: bool = False) -> T:
+        """Run fn with the raw connection: the whole use case in one go.
 
-        aiosqlite's public methods are each one hand-off; `_execute` is the mechanism under all
-        of them, used here so that a transaction of several statements costs one.
+        A use case takes well under a millisecond, less than handing it to aiosqlite's thread
+        and back (the hand-off, the thread's wake-up and the GIL's, measured in
+        bench/throughput.py), and updates are handled one at a time anyway: so it runs right
+        here on the event loop. `slow` ones (statistics of a town's month, pruning) run in
+        aiosqlite's thread while the bot goes on; the lock keeps the two from ever using the
+        connection at the same time.
         """
         conn: sqlite3.Connection = self._db._conn
-        result: T = await self._db._execute(fn, conn)  # type: ignore[no-untyped-call]
-        return result
+        if slow:
+            async with self._busy:
+                result: T = await self._db._execute(fn, conn)  # type: ignore[no-untyped-call]
+                return result
+        if self._busy.locked():
+            async with self._busy:
+                return fn(conn)
+        return fn(conn)
 
     async def transaction(
-        self, fn: Callable[[sqlite3.Connection], T], *, update_id: int | None = None
+        self,
+        fn: Callable[[sqlite3.Connection], T],
+        *,
+        update_id: int | None = None,
+        slow: bool = False,
     ) -> T:
         """fn inside BEGIN IMMEDIATE … COMMIT, with the update's id recorded in the same commit."""
 
@@ -226,7 +241,7 @@ class Storage:
                 raise
             return result
 
-        result = await self.run(body)
+        result = await self.run(body, slow=slow)
         if update_id is not None:
             self._processed.add(update_id)
         return result
@@ -430,7 +445,8 @@ class Storage:
                 conn.execute(
                     "DELETE FROM processed_updates WHERE processed_at < ?", (cutoff,)
                 ).rowcount
-            )
+            ),
+            slow=True,
         )
         return deleted
 

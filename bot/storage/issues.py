@@ -372,9 +372,13 @@ class IssueStore:
         self._s = storage
 
     async def _write(
-        self, fn: Callable[[sqlite3.Connection], object], update_id: int | None
+        self,
+        fn: Callable[[sqlite3.Connection], object],
+        update_id: int | None,
+        *,
+        slow: bool = False,
     ) -> object:
-        result = await self._s.transaction(fn, update_id=update_id)
+        result = await self._s.transaction(fn, update_id=update_id, slow=slow)
         self._s.outbox_signal.set()
         return result
 
@@ -814,7 +818,7 @@ class IssueStore:
                     done.fixed_by_silence.append(issue_id)
             return done
 
-        result = await self._write(body, None)
+        result = await self._write(body, None, slow=True)  # the whole town's overdue issues
         assert result is None or isinstance(result, FollowUp)
         return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,17 @@ class OutboxItem:
     edit_card: int | None = None  # edit this issue's card instead of sending
     not_before: datetime | None = None
     card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue | activity
+    refresh: bool = False  # edit_card: render the card when the edit is sent (bot/cards.py)
+
+
+def card_refresh(chat_id: int, kind: str, card: int) -> OutboxItem:
+    """Bring a card up to date: rendered at send time, one pending per card however many
+    changes come before it goes out."""
+    return OutboxItem(chat_id, "", edit_card=card, card_kind=kind, refresh=True)
+
+
+# What a card shows now (text, reply_markup), rendered by bot/cards.py; None: it is gone.
+Render = Callable[[sqlite3.Connection, str, int, int], tuple[str, dict[str, Any] | None] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,25 @@ class PendingMessage:
 def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) -> int:
     """Queue items inside the caller's transaction; a newer edit of a card replaces an unsent one."""
     for item in items:
+        if item.refresh:
+            assert item.edit_card is not None
+            conn.execute(
+                "INSERT INTO outbox (chat_id, method, text, edit_card, not_before, created_at,"
+                " card_kind) SELECT ?, 'refresh', '', ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
+                " FROM outbox WHERE done_at IS NULL AND method = 'refresh' AND card_kind = ?"
+                " AND edit_card = ? AND chat_id = ?)",
+                (
+                    item.chat_id,
+                    item.edit_card,
+                    ts(item.not_before or utcnow()),
+                    ts(now),
+                    item.card_kind,
+                    item.card_kind,
+                    item.edit_card,
+                    item.chat_id,
+                ),
+            )
+            continue
         conn.execute(
             "INSERT INTO outbox (chat_id, method, text, markup, reply_to, reply_to_card, card_of,"
             " edit_card, not_before, created_at, card_kind)"
@@ -98,8 +129,12 @@ class OutboxStore:
     def __init__(self, storage: Storage) -> None:
         self._s = storage
 
-    async def due(self, now: datetime, limit: int = 100) -> list[PendingMessage]:
-        """Messages whose time has come, oldest first, with card references resolved now."""
+    async def due(
+        self, now: datetime, render: Render | None = None, limit: int = 100
+    ) -> list[PendingMessage]:
+        """Messages whose time has come, oldest first, with card references resolved now and
+        card refreshes rendered (and stored as the edit they became, so that a change made
+        while it is on its way queues a refresh of its own)."""
         moment = ts(now)
 
         def read(conn: sqlite3.Connection) -> list[PendingMessage]:
@@ -153,7 +188,7 @@ class OutboxStore:
                     reply_to = rc_msg
                 if edit_card is not None and (
                     _superseded(conn, mid, kind, edit_card, chat_id)
-                    or shown == signature(text, markup)
+                    or (method == "edit" and shown == signature(text, markup))
                 ):
                     # Coalesced: a newer edit follows, or the card already shows this.
                     conn.execute(
@@ -162,6 +197,29 @@ class OutboxStore:
                         (moment, mid),
                     )
                     continue
+                if method == "refresh" and ec_msg is not None and ec_chat is not None:
+                    now_shown = render(conn, kind, edit_card, ec_chat) if render else None
+                    if now_shown is None:
+                        ec_msg = None  # its issue or activity is gone: nothing to edit
+                    else:
+                        text, markup_dict = now_shown
+                        markup = (
+                            json.dumps(markup_dict, ensure_ascii=False, sort_keys=True)
+                            if markup_dict
+                            else None
+                        )
+                        if shown == signature(text, markup):
+                            conn.execute(
+                                "UPDATE outbox SET done_at = ?, outcome = 'skipped: unchanged'"
+                                " WHERE id = ?",
+                                (moment, mid),
+                            )
+                            continue
+                        method = "edit"
+                        conn.execute(
+                            "UPDATE outbox SET method = 'edit', text = ?, markup = ? WHERE id = ?",
+                            (text, markup, mid),
+                        )
                 if edit_card is not None:
                     if ec_msg is None or ec_chat is None:
                         conn.execute(
@@ -188,7 +246,7 @@ class OutboxStore:
                 )
             return found
 
-        return await self._s.run(read)
+        return await self._s.transaction(read)
 
     async def sent(self, message: PendingMessage, message_id: int | None, now: datetime) -> None:
         def write(conn: sqlite3.Connection) -> None:
@@ -250,7 +308,8 @@ class OutboxStore:
                 conn.execute(
                     "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
                 ).rowcount
-            )
+            ),
+            slow=True,
         )
         return deleted
 

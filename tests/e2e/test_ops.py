@@ -88,6 +88,7 @@ async def test_backup_while_writing_gives_a_consistent_copy(tmp_path: Path) -> N
                 new, now=utcnow(), compose=lambda e: [], check_rate=False, check_duplicates=False
             )
             written += 1
+            await asyncio.sleep(0)  # as the bot does between updates: storage runs on the loop
 
     writer = asyncio.create_task(write())
     await asyncio.sleep(0.3)

@@ -1,0 +1,103 @@
+"""Card refreshes in the outbox: one pending per card, rendered when sent, never lost to a change
+made while an edit is on its way."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.rules.categories import suggest
+from bot.storage import SeenUser, Storage, utcnow
+from bot.storage.issues import Created, IssueStore, NewIssue
+from bot.storage.outbox import OutboxItem, OutboxStore, card_refresh, enqueue
+
+GROUP = -100
+
+
+@dataclass
+class Card:
+    """What the render function answers: the card as it should look now (None: gone)."""
+
+    text: str | None = "card v1"
+
+    def __call__(
+        self, conn: sqlite3.Connection, kind: str, card: int, chat_id: int
+    ) -> tuple[str, dict[str, Any] | None] | None:
+        assert (kind, chat_id) == ("issue", GROUP)
+        return (self.text, None) if self.text is not None else None
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[tuple[Storage, OutboxStore, int]]:
+    storage = await Storage.open(tmp_path / "o.sqlite3")
+    await storage.see(SeenUser(1, "阿美", None, None, "zh"), GROUP, "group", "第8网格群")
+    reg = await storage.register_chat(GROUP, "西安村", "第8网格", by=1)
+    text = "3号楼路灯不亮"
+    created = await IssueStore(storage).create(
+        NewIssue(1, reg.community.id, reg.grid.id, GROUP, text, suggest(text)),
+        now=utcnow(),
+        compose=lambda event: [OutboxItem(GROUP, "card v1", card_of=event.issue.id)],
+    )
+    assert isinstance(created, Created)
+    store = OutboxStore(storage)
+    (card,) = await store.due(utcnow(), Card())
+    await store.sent(card, 555, utcnow())  # the card is in the group as message 555
+    try:
+        yield storage, store, created.issue.id
+    finally:
+        await storage.close()
+
+
+async def refresh(storage: Storage, issue_id: int) -> None:
+    await storage.transaction(
+        lambda conn: enqueue(conn, [card_refresh(GROUP, "issue", issue_id)], utcnow())
+    )
+
+
+async def pending(storage: Storage) -> list[tuple[str, str]]:
+    rows = await storage.query("SELECT method, text FROM outbox WHERE done_at IS NULL ORDER BY id")
+    return [(str(m), str(t)) for m, t in rows]
+
+
+async def test_many_changes_queue_one_refresh_rendered_when_sent(
+    world: tuple[Storage, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    for _ in range(5):
+        await refresh(storage, issue_id)
+    assert await pending(storage) == [("refresh", "")]
+    (edit,) = await store.due(utcnow(), Card("card v2 · 5 neighbours"))
+    assert (edit.method, edit.reply_to, edit.text) == ("edit", 555, "card v2 · 5 neighbours")
+    await store.sent(edit, 555, utcnow())
+    assert await pending(storage) == []
+
+
+async def test_a_change_while_the_edit_is_on_its_way_is_shown_after_it(
+    world: tuple[Storage, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    await refresh(storage, issue_id)
+    (edit,) = await store.due(utcnow(), Card("card v2"))
+    await refresh(storage, issue_id)  # committed while v2 is being sent
+    assert await pending(storage) == [("edit", "card v2"), ("refresh", "")]
+    await store.sent(edit, 555, utcnow())
+    (newer,) = await store.due(utcnow(), Card("card v3"))
+    assert newer.text == "card v3"
+
+
+async def test_a_refresh_that_changes_nothing_or_finds_nothing_is_not_sent(
+    world: tuple[Storage, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    await refresh(storage, issue_id)
+    assert await store.due(utcnow(), Card("card v1")) == []  # the group already shows this
+    await refresh(storage, issue_id)
+    assert await store.due(utcnow(), Card(None)) == []  # its issue is gone
+    outcomes = await storage.query("SELECT outcome FROM outbox WHERE method = 'refresh'")
+    assert sorted(r[0] for r in outcomes) == ["skipped: no card", "skipped: unchanged"]
+    assert await pending(storage) == []
