@@ -115,8 +115,10 @@ async def test_a_crash_mid_publish_resumes_without_sending_any_group_the_card_tw
         # very instant before a crash, before the bot can record it, would be sent again —
         # at-least-once delivery, a window of a few milliseconds (README, "Nothing is lost").
         await emu.wait_for(
-            lambda: rows(db, "SELECT count(*) FROM activity_cards WHERE message_id IS NOT NULL")
-            == [(2,)],
+            lambda: (
+                rows(db, "SELECT count(*) FROM activity_cards WHERE message_id IS NOT NULL")
+                == [(2,)]
+            ),
             timeout=10,
         )
         proc.send_signal(signal.SIGKILL)

@@ -33,7 +33,9 @@ AT = time(19, 30)
         (2026, 11, 15, 15),
     ],
 )
-def test_a_day_the_month_lacks_is_its_last_day(year: int, month: int, day: int, expected_day: int) -> None:
+def test_a_day_the_month_lacks_is_its_last_day(
+    year: int, month: int, day: int, expected_day: int
+) -> None:
     assert meeting_start(year, month, day, AT, SH).day == expected_day
 
 

@@ -26,7 +26,18 @@ def test_accepted(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["12345", "1381234567", "23812345678", "12812345678", "phone", "", "0595-123", "110", "+1 212 555 0100"]
+    "text",
+    [
+        "12345",
+        "1381234567",
+        "23812345678",
+        "12812345678",
+        "phone",
+        "",
+        "0595-123",
+        "110",
+        "+1 212 555 0100",
+    ],
 )
 def test_refused(text: str) -> None:
     assert normalize_phone(text) is None
