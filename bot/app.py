@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -27,6 +28,7 @@ from bot.handlers import register_all
 from bot.i18n import Catalogs, Translator
 from bot.notify import Notifier
 from bot.notify_activities import ActivityNotifier
+from bot.ordering import PerChatProcessor
 from bot.outbox import OutboxWorker
 from bot.storage import Storage
 from bot.storage.activities import ActivityStore
@@ -34,6 +36,7 @@ from bot.storage.contacts import ContactStore
 from bot.storage.issues import IssueStore
 from bot.storage.meetings import MeetingStore
 from bot.storage.stats import StatsStore
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,7 @@ def pacing(settings: Settings) -> AIORateLimiter:
 
 def build_application(settings: Settings) -> MulinApp:
     token = settings.require_token()
+    processor = PerChatProcessor()
     app: MulinApp = (
         ApplicationBuilder()
         .token(token)
@@ -73,7 +77,10 @@ def build_application(settings: Settings) -> MulinApp:
             )
         )
         .rate_limiter(pacing(settings))
-        .concurrent_updates(False)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
+        .concurrent_updates(processor)
+        .update_queue(processor.backlog())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -96,7 +103,12 @@ async def _post_init(app: MulinApp) -> None:
     services.meetings = MeetingStore(storage)
     services.contacts = ContactStore(storage)
     services.stats = StatsStore(storage)
-    services.outbox = OutboxWorker(storage, app.bot, CardRenderer(services.notifier))
+    services.outbox = OutboxWorker(
+        storage,
+        app.bot,
+        CardRenderer(services.notifier),
+        edit_interval=timedelta(seconds=services.settings.card_edit_seconds),
+    )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
     schedules.register(app)

@@ -32,6 +32,8 @@ class Settings:
     # local Bot API server or with paid broadcasts): messages a second overall, a minute per group.
     rate_overall: float = 30.0
     rate_group: float = 20.0
+    # A group card (issue, activity) is edited at most once in this many seconds.
+    card_edit_seconds: float = 10.0
 
     def require_token(self) -> str:
         """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
@@ -81,14 +83,18 @@ class Settings:
 
         db_path = Path(env.get("MULIN_DB", "").strip() or "data/mulin.sqlite3")
         rates = []
-        for variable, default in (("MULIN_RATE_OVERALL", 30.0), ("MULIN_RATE_GROUP", 20.0)):
+        for variable, default in (
+            ("MULIN_RATE_OVERALL", 30.0),
+            ("MULIN_RATE_GROUP", 20.0),
+            ("MULIN_CARD_EDIT_SECONDS", 10.0),
+        ):
             text = env.get(variable, "").strip()
             try:
                 rate = float(text) if text else default
             except ValueError:
                 raise SettingsError(variable, f"{text!r} is not a number") from None
             if rate < 0:
-                raise SettingsError(variable, "cannot be negative (0 turns pacing off)")
+                raise SettingsError(variable, "cannot be negative (0 turns the limit off)")
             rates.append(rate)
         return cls(
             token=token,
@@ -99,6 +105,7 @@ class Settings:
             admins=frozenset(admins),
             rate_overall=rates[0],
             rate_group=rates[1],
+            card_edit_seconds=rates[2],
         )
 
 

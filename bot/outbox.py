@@ -22,7 +22,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.sending import edit_html, send_html
 from bot.storage import Storage, utcnow
-from bot.storage.outbox import OutboxStore, PendingMessage, Render
+from bot.storage.outbox import CARD_EDIT_INTERVAL, OutboxStore, PendingMessage, Render
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,12 @@ class OutboxWorker:
         bot: Bot,
         render: Render,
         *,
+        edit_interval: timedelta = CARD_EDIT_INTERVAL,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._storage = storage
         self._render = render
+        self._edit_interval = edit_interval
         self._store = OutboxStore(storage)
         self._bot = bot
         self._clock = clock
@@ -85,7 +87,9 @@ class OutboxWorker:
         while not self._stopping:
             signal.clear()
             try:
-                batch = await self._store.due(self._clock(), self._render)
+                batch = await self._store.due(
+                    self._clock(), self._render, edit_interval=self._edit_interval
+                )
                 if batch:
                     self._idle.clear()
                     await self._send_batch(batch)

@@ -128,6 +128,8 @@ def settings(tmp_path: Path, emu: Emulator) -> Settings:
             "TELEGRAM_API_URL": emu.api_url,
             "MULIN_DB": str(tmp_path / "mulin.sqlite3"),
             "MULIN_ADMINS": str(SUPERADMIN_ID),
+            # each card edit is checked right after its press; the interval has tests of its own
+            "MULIN_CARD_EDIT_SECONDS": "0",
         }
     )
 

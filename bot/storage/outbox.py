@@ -14,6 +14,9 @@ from typing import Any
 from bot.storage.core import Storage, ts, utcnow
 
 MAX_ATTEMPTS = 8
+# A card is edited at most this often (MULIN_CARD_EDIT_SECONDS): the sign-ups of a busy minute
+# become a few edits, and a group's budget (20 messages a minute) stays for its conversation.
+CARD_EDIT_INTERVAL = timedelta(seconds=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,12 @@ class OutboxStore:
         self._s = storage
 
     async def due(
-        self, now: datetime, render: Render | None = None, limit: int = 100
+        self,
+        now: datetime,
+        render: Render | None = None,
+        limit: int = 100,
+        *,
+        edit_interval: timedelta = CARD_EDIT_INTERVAL,
     ) -> list[PendingMessage]:
         """Messages whose time has come, oldest first, with card references resolved now and
         card refreshes rendered (and stored as the edit they became, so that a change made
@@ -143,7 +151,8 @@ class OutboxStore:
                 " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
                 " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
                 " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id),"
-                " coalesce(ec.card_text, ea.sent_text)"
+                " coalesce(ec.card_text, ea.sent_text),"
+                " coalesce(ec.card_edited_at, ea.edited_at)"
                 " FROM outbox o"
                 " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
                 " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
@@ -173,6 +182,7 @@ class OutboxStore:
                 ec_chat,
                 ec_msg,
                 shown,
+                edited_at,
             ) in rows:
                 if chat_id in waiting:
                     continue
@@ -197,6 +207,13 @@ class OutboxStore:
                         (moment, mid),
                     )
                     continue
+                if method == "refresh" and edited_at is not None:
+                    next_edit = datetime.fromisoformat(edited_at) + edit_interval
+                    if next_edit > now:  # edited a moment ago: later (the chat's queue goes on)
+                        conn.execute(
+                            "UPDATE outbox SET not_before = ? WHERE id = ?", (ts(next_edit), mid)
+                        )
+                        continue
                 if method == "refresh" and ec_msg is not None and ec_chat is not None:
                     now_shown = render(conn, kind, edit_card, ec_chat) if render else None
                     if now_shown is None:
@@ -258,16 +275,18 @@ class OutboxStore:
             if card is None or message_id is None:
                 return
             shown = signature(message.text, message.markup_json)
+            edited = ts(now) if message.edit_card is not None else None
             if message.card_kind == "activity":
                 conn.execute(
-                    "UPDATE activity_cards SET message_id = ?, sent_text = ?"
-                    " WHERE activity_id = ? AND chat_id = ?",
-                    (message_id, shown, card, message.chat_id),
+                    "UPDATE activity_cards SET message_id = ?, sent_text = ?,"
+                    " edited_at = coalesce(?, edited_at) WHERE activity_id = ? AND chat_id = ?",
+                    (message_id, shown, edited, card, message.chat_id),
                 )
             else:
                 conn.execute(
-                    "UPDATE issues SET chat_id = ?, card_message_id = ?, card_text = ? WHERE id = ?",
-                    (message.chat_id, message_id, shown, card),
+                    "UPDATE issues SET chat_id = ?, card_message_id = ?, card_text = ?,"
+                    " card_edited_at = coalesce(?, card_edited_at) WHERE id = ?",
+                    (message.chat_id, message_id, shown, edited, card),
                 )
 
         await self._s.transaction(write)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -93,6 +93,23 @@ async def test_publish_to_every_group_with_a_live_count(world: World) -> None:
     assert "👥 已报名 2/40" in card_text(world, cards[2])
     answer = await world.press(t.residents[0], cards[0], "报名 2人")
     assert (answer.text or "").startswith("您已经报过名了。")
+
+
+async def test_a_busy_card_is_edited_at_most_once_an_interval(world: World) -> None:
+    """Presses in quick succession: the first shows at once, the rest together after the
+    interval (MULIN_CARD_EDIT_SECONDS) — not one edit per press."""
+    world.settings = replace(world.settings, card_edit_seconds=2.0)
+    await world.restart_bot()
+    t = await town(world)
+    cards = await publish(world, t)
+    await world.press(t.residents[0], cards[0], "报名 3人")
+    assert "👥 已报名 3/40" in card_text(world, cards[0])
+    edits = world.emu.message(cards[0].chat_id, cards[0].message_id).edits
+    await world.press(t.residents[1], cards[0], "报名 2人")
+    await world.press(t.residents[2], cards[0], "报名 1人")
+    assert "👥 已报名 3/40" in card_text(world, cards[0])  # within the interval: not yet
+    await world.emu.wait_for(lambda: "👥 已报名 6/40" in card_text(world, cards[0]), timeout=5)
+    assert world.emu.message(cards[0].chat_id, cards[0].message_id).edits == edits + 1
 
 
 async def test_english_card_and_buttons(world: World) -> None:

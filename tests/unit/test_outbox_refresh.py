@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,13 @@ import pytest
 from bot.rules.categories import suggest
 from bot.storage import SeenUser, Storage, utcnow
 from bot.storage.issues import Created, IssueStore, NewIssue
-from bot.storage.outbox import OutboxItem, OutboxStore, card_refresh, enqueue
+from bot.storage.outbox import (
+    CARD_EDIT_INTERVAL,
+    OutboxItem,
+    OutboxStore,
+    card_refresh,
+    enqueue,
+)
 
 GROUP = -100
 
@@ -85,9 +92,28 @@ async def test_a_change_while_the_edit_is_on_its_way_is_shown_after_it(
     (edit,) = await store.due(utcnow(), Card("card v2"))
     await refresh(storage, issue_id)  # committed while v2 is being sent
     assert await pending(storage) == [("edit", "card v2"), ("refresh", "")]
-    await store.sent(edit, 555, utcnow())
-    (newer,) = await store.due(utcnow(), Card("card v3"))
+    sent_at = utcnow()
+    await store.sent(edit, 555, sent_at)
+    assert await store.due(sent_at, Card("card v3")) == []  # edited a moment ago: not yet
+    later = sent_at + CARD_EDIT_INTERVAL
+    assert await store.next_due() == later.replace(microsecond=0)
+    (newer,) = await store.due(later, Card("card v3"))
     assert newer.text == "card v3"
+
+
+async def test_a_card_is_edited_at_most_once_an_interval(
+    world: tuple[Storage, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    start = utcnow().replace(microsecond=0) + timedelta(seconds=1)  # after every not_before
+    shown = []
+    for second in range(0, 30):  # a change every second for half a minute
+        await refresh(storage, issue_id)
+        now = start + timedelta(seconds=second)
+        for edit in await store.due(now, Card(f"card at {second} s")):
+            await store.sent(edit, 555, now)
+            shown.append(second)
+    assert shown == [0, 10, 20]
 
 
 async def test_a_refresh_that_changes_nothing_or_finds_nothing_is_not_sent(
