@@ -22,6 +22,7 @@ from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
 from bot.schedules import run_meeting_reminder
+from bot.storage.outbox import OutboxStore
 
 TOKEN = "100200300:DEMO"
 OUTPUT = Path("demo-output")  # pictures the bot sent (the /stats chart), next to the transcript
@@ -230,6 +231,14 @@ async def scene_activities(d: Director) -> None:
     await d.press("bo", d.last(third), "报名 1人")
     await d.say("amei", d.chats[d.people["amei"].id], "/cancel 1")
     await d.say("wang", wang_dm, "/roster 1")
+    d.out("(a card changes at most once in 10 s however many press — MULIN_CARD_EDIT_SECONDS —")
+    d.out(" so a group's 20 messages a minute stay for its people; the cards catch up)")
+    outbox = OutboxStore(d.app.bot_data.storage)
+    for _ in range(200):
+        if not await outbox.backlog():
+            break
+        await asyncio.sleep(0.1)
+    await d.settle()
 
 
 async def scene_meeting(d: Director) -> None:
