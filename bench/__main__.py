@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import broadcast, signups, throughput
+from . import broadcast, scale, signups, throughput
 
 
 class Benchmark(Protocol):
@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "signups": signups,
     "throughput": throughput,
     "broadcast": broadcast,
+    "scale": scale,
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
+from bot.storage.outbox import OutboxStore
 
 TOKEN = "424242:BENCH"
 SUPERADMIN_ID = 900001  # in MULIN_ADMINS: holds every role
@@ -25,10 +26,15 @@ class Stage:
     admin: User
 
     async def settle(self, within: float = 120.0) -> None:
-        """Wait until the bot has handled every update and sent everything it queued."""
+        """Wait until the bot has handled every update and sent everything it queued, card
+        edits held back by the edit interval (MULIN_CARD_EDIT_SECONDS) included."""
+        outbox = OutboxStore(self.app.bot_data.storage)
         async with asyncio.timeout(within):
             await self.emu.wait_idle(timeout=within)
             await self.app.update_queue.join()
+            await self.app.bot_data.outbox.idle()
+            while await outbox.backlog():
+                await asyncio.sleep(0.05)
             await self.app.bot_data.outbox.idle()
             await self.emu.wait_idle(timeout=within)
 

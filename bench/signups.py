@@ -177,7 +177,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 ),
                 ("wall time", f"{wall_s:.2f} s", "first press → last answer"),
                 ("throughput", f"{figures['presses_per_s']:.1f} /s", "presses answered per second"),
-                ("settle", f"{settle_s:.2f} s", "after the last answer: queue, outbox, emulator"),
+                (
+                    "settle",
+                    f"{settle_s:.2f} s",
+                    "after the last answer: queue, outbox (card edits wait out MULIN_CARD_EDIT_SECONDS), emulator",
+                ),
                 ("card edits sent", f"{edits}", f"coalesced, {len(cards)} cards"),
                 ("cards showing final count", f"{cards_current}/{len(cards)}"),
                 ("confirmed people", f"{confirmed}", f"{confirmed_rows} sign-ups"),
