@@ -33,7 +33,7 @@ class Stage:
             await self.emu.wait_idle(timeout=within)
             await self.app.update_queue.join()
             await self.app.bot_data.outbox.idle()
-            while await outbox.backlog():
+            while await outbox.backlog():  # noqa: ASYNC110 — the database, polled briefly
                 await asyncio.sleep(0.05)
             await self.app.bot_data.outbox.idle()
             await self.emu.wait_idle(timeout=within)
