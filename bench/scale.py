@@ -85,9 +85,14 @@ def populate(db: Path, issues: int, users: int, grids: int, communities: int = 2
                     updated.isoformat() if state == "resolved" else None,
                 )
             )
-            history.append((i, created.isoformat(), rows[-1][4], "report", None, "open", None))
+            community = rows[-1][1]
+            history.append(
+                (i, created.isoformat(), rows[-1][4], "report", None, "open", None, community)
+            )
             if state != "open":
-                history.append((i, updated.isoformat(), None, "close", "open", state, "已处理"))
+                history.append(
+                    (i, updated.isoformat(), None, "close", "open", state, "已处理", community)
+                )
             for _ in range(rnd.choice([0, 0, 1, 3])):
                 followers.append((i, 10_000 + rnd.randrange(users), created.isoformat()))
         conn.executemany(
@@ -97,8 +102,8 @@ def populate(db: Path, issues: int, users: int, grids: int, communities: int = 2
             rows,
         )
         conn.executemany(
-            "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note,"
+            " community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             history,
         )
         conn.executemany(

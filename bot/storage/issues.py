@@ -288,9 +288,10 @@ def _history(
     note: str | None,
 ) -> HistoryEntry:
     conn.execute(
-        "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (issue_id, ts(now), actor_id, action, frm, to, note),
+        "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note,"
+        " community_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
+        " (SELECT community_id FROM issues WHERE id = ?))",
+        (issue_id, ts(now), actor_id, action, frm, to, note, issue_id),
     )
     return HistoryEntry(now, actor_id, action, frm, to, note)
 

@@ -114,7 +114,7 @@ _RAISED = (  # counted by the database: a month may hold thousands of issues
 _ACTIONS = (
     "SELECT h.at, h.action, i.id, i.category, i.grid_id, i.created_at FROM issue_history h"
     " JOIN issues i ON i.id = h.issue_id"
-    " WHERE i.community_id = ? AND h.at >= ? AND h.at < ? AND h.action IN ({marks})"
+    " WHERE h.community_id = ? AND h.at >= ? AND h.at < ? AND h.action IN ({marks})"
     " ORDER BY h.at"
 ).format(marks=", ".join("?" * len(KINDS)))
 _SIGNUPS = (

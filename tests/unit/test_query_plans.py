@@ -24,7 +24,7 @@ QUERIES = {
     "stats raised": "SELECT category, grid_id, count(*) FROM issues WHERE community_id = 1"
     " AND created_at >= '2026-01' AND created_at < '2026-02' GROUP BY category, grid_id",
     "stats actions": "SELECT h.at FROM issue_history h JOIN issues i ON i.id = h.issue_id"
-    " WHERE i.community_id = 1 AND h.at >= '2026-01' AND h.at < '2026-02'"
+    " WHERE h.community_id = 1 AND h.at >= '2026-01' AND h.at < '2026-02'"
     " AND h.action IN ('close', 'escalate')",
     "issue": "SELECT * FROM issues WHERE id = 5",
     "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
