@@ -95,6 +95,7 @@ def build_application(settings: Settings) -> MulinApp:
 async def _post_init(app: MulinApp) -> None:
     services = app.bot_data
     services.started_at = time.time()
+    services.catalogs.warm()
     services.storage = storage = await Storage.open(services.settings.db_path)
     services.issues = IssueStore(storage)
     services.notifier = Notifier(storage, services.catalogs, services.settings.admins)

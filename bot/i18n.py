@@ -111,3 +111,14 @@ class Catalogs:
     @property
     def all(self) -> list[Translator]:
         return list(self._translators.values())
+
+    def warm(self) -> None:
+        """Format a date, a time and a number in every language once: Babel loads a locale's
+        data on first use (14 ms for zh), which would otherwise fall on the first person
+        after a start (measured: the first /issue answers took 120–135 ms instead of 4)."""
+        now = datetime.now(self.tz)
+        for tr in self.all:
+            tr.when(now)
+            tr.when_long(now)
+            tr.day(now.date())
+            tr.number(1234.5)
