@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import signal
 import time
 from typing import Any
 
 from aiohttp import web
 
 from bot.emulator import Emulator, Message
+from bot.emulator.__main__ import serve_until_signalled
 from bot.emulator.formatting import auto_entities
 from bot.emulator.state import MEMBER
 from bot.emulator.wire import user_json
@@ -283,14 +282,7 @@ async def serve(args: argparse.Namespace) -> None:
     emu.backend.callback_ttl = args.callback_ttl
     emu.enforce_rate_limits(args.rate_limits)
     BenchRoutes(emu, log).install(emu.server.app)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    async with emu:
-        print(emu.api_url, flush=True)
-        await stop.wait()
+    await serve_until_signalled(emu)
 
 
 def main(argv: list[str] | None = None) -> None:

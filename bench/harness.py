@@ -13,7 +13,6 @@ from pathlib import Path
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
-from bot.storage.outbox import OutboxStore
 
 TOKEN = "424242:BENCH"
 SUPERADMIN_ID = 900001  # in MULIN_ADMINS: holds every role
@@ -28,14 +27,10 @@ class Stage:
     async def settle(self, within: float = 120.0) -> None:
         """Wait until the bot has handled every update and sent everything it queued, card
         edits held back by the edit interval (MULIN_CARD_EDIT_SECONDS) included."""
-        outbox = OutboxStore(self.app.bot_data.storage)
         async with asyncio.timeout(within):
             await self.emu.wait_idle(timeout=within)
             await self.app.update_queue.join()
-            await self.app.bot_data.outbox.idle()
-            while await outbox.backlog():  # noqa: ASYNC110 — the database, polled briefly
-                await asyncio.sleep(0.05)
-            await self.app.bot_data.outbox.idle()
+            await self.app.bot_data.outbox.drained()
             await self.emu.wait_idle(timeout=within)
 
     async def say(self, user: User, chat: Chat, text: str) -> list[Message]:

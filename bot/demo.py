@@ -8,6 +8,7 @@ bot says comes from the bot. Each capability adds its scene to SCENES.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -22,7 +23,6 @@ from bot.app import MulinApp, build_application, running
 from bot.config import Settings
 from bot.emulator import Chat, Emulator, Message, User
 from bot.schedules import run_meeting_reminder
-from bot.storage.outbox import OutboxStore
 
 TOKEN = "100200300:DEMO"
 OUTPUT = Path("demo-output")  # pictures the bot sent (the /stats chart), next to the transcript
@@ -233,11 +233,8 @@ async def scene_activities(d: Director) -> None:
     await d.say("wang", wang_dm, "/roster 1")
     d.out("(a card changes at most once in 10 s however many press — MULIN_CARD_EDIT_SECONDS —")
     d.out(" so a group's 20 messages a minute stay for its people; the cards catch up)")
-    outbox = OutboxStore(d.app.bot_data.storage)
-    for _ in range(200):
-        if not await outbox.backlog():
-            break
-        await asyncio.sleep(0.1)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(d.app.bot_data.outbox.drained(), 20)
     await d.settle()
 
 

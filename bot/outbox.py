@@ -82,6 +82,14 @@ class OutboxWorker:
         ):
             await asyncio.sleep(0.005)
 
+    async def drained(self) -> None:
+        """Returns once nothing is left to send, card edits held back by the edit interval
+        included (for the demo and benchmarks to show the cards caught up)."""
+        await self.idle()
+        while await self._store.backlog():
+            await asyncio.sleep(0.05)
+            await self.idle()
+
     async def _run(self) -> None:
         signal = self._storage.outbox_signal
         while not self._stopping:

@@ -30,6 +30,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 async def serve(args: argparse.Namespace) -> None:
     emu = Emulator(args.token, args.bot_username, args.bot_name, args.host, args.port)
     emu.enforce_rate_limits(args.rate_limits)
+    await serve_until_signalled(emu)
+
+
+async def serve_until_signalled(emu: Emulator) -> None:
+    """Listen, print the API root (the first line a parent process reads), stop on SIGINT/TERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -417,15 +417,15 @@ async def roster(update: Update, context: CustomContext) -> None:
 
     text = views.roster_text(ut, activity, signups, name)
     data = views.roster_csv(ut, signups, name, username)
+    ask_to_start = (
+        t._("Start a private chat with me first: the roster goes there."),
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t._("Open private chat"), url=context.bot.link)]]
+        ),
+    )
     user = storage.user(user_id)
     if user is None or not user.started or user.blocked:
-        await reply(
-            update,
-            t._("Start a private chat with me first: the roster goes there."),
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t._("Open private chat"), url=context.bot.link)]]
-            ),
-        )
+        await reply(update, *ask_to_start)
         return
     try:
         await context.bot.send_message(user_id, text)
@@ -435,13 +435,7 @@ async def roster(update: Update, context: CustomContext) -> None:
             caption=f"#{activity.id} {truncate(activity.title, 200)}",
         )
     except Forbidden:
-        await reply(
-            update,
-            t._("Start a private chat with me first: the roster goes there."),
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t._("Open private chat"), url=context.bot.link)]]
-            ),
-        )
+        await reply(update, *ask_to_start)
         return
     if not is_private(update):
         await reply(update, t._("The roster was sent to you privately."))
