@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 import pytest
 
@@ -54,10 +54,18 @@ async def report(world: World, who: User, chat: Chat, text: str) -> Message:
     return cards[0]
 
 
-def morning(world: World, days: int) -> datetime:
-    """09:30 local time, `days` days after today: when the daily job would run."""
-    local = utcnow().astimezone(world.settings.tz)
-    return datetime.combine(local.date() + timedelta(days=days), time(9, 30), world.settings.tz)
+def morning(after: datetime, days: int) -> datetime:
+    """The follow-up's run on the `days`-th day after `after` (the moment the test's issues were
+    last changed), chosen half a day into that day's span: `morning(t, 7)` is 6½ days after t and
+    `morning(t, 8)` is 7½ days after — whatever the hour the test runs at (it used to be 09:30 of
+    the 7th calendar day, which is more than 7 × 24 h after a report made before 09:30)."""
+    return after + timedelta(days=days - 1, hours=12)
+
+
+def later_that_day(moment: datetime, tz: tzinfo) -> datetime:
+    """A second run on the same local day (a restart): 23:59 of that day, or `moment` itself."""
+    local = moment.astimezone(tz)
+    return max(moment, datetime.combine(local.date(), time(23, 59), tz))
 
 
 def private_texts(world: World, user: User) -> list[str]:
@@ -289,17 +297,21 @@ async def test_board_and_my(world: World) -> None:
 
 async def test_follow_up_reminds_escalates_and_counts_silence_as_fixed(world: World) -> None:
     g = await grid8(world)
+    first = utcnow()
     await report(world, g.amei, g.group, "3号楼路灯不亮")
     await report(world, g.bo, g.group, "地下车库积水严重")
     await world.say(g.lin, g.group, "/close 2 已抽水并疏通排水沟")
+    last = utcnow()
+    # so that 6½ days after `last` is still under 7 days after `first`
+    assert last - first < timedelta(hours=1)
     assert world.app is not None
     services = world.app.bot_data
 
-    assert await run_followup(services, morning(world, 7)) is not None  # 6 days and some hours
+    assert await run_followup(services, morning(last, 7)) is not None  # 6½ days: not yet
     await world.settle()
     assert not any("没有进展" in t for t in private_texts(world, g.yang))
 
-    done = await run_followup(services, morning(world, 8))
+    done = await run_followup(services, morning(last, 8))
     assert done is not None and list(done.reminders) and done.escalated == []
     assert done.fixed_by_silence == [2]
     await world.settle()
@@ -307,10 +319,10 @@ async def test_follow_up_reminds_escalates_and_counts_silence_as_fixed(world: Wo
     assert "西安村：1 个问题已超过 7 天没有进展" in (reminder.text or "")
     assert "#1 3号楼路灯不亮" in (reminder.text or "")
     # the same day again (a restart): nothing twice
-    assert await run_followup(services, morning(world, 8) + timedelta(hours=3)) is None
+    assert await run_followup(services, later_that_day(morning(last, 8), world.settings.tz)) is None
 
-    assert (await run_followup(services, morning(world, 14))).escalated == []  # type: ignore[union-attr]
-    done = await run_followup(services, morning(world, 15))
+    assert (await run_followup(services, morning(last, 14))).escalated == []  # type: ignore[union-attr]
+    done = await run_followup(services, morning(last, 15))
     assert done is not None and done.escalated == [1]
     await world.settle()
     post = world.emu.last_bot_message(g.group)
@@ -333,7 +345,7 @@ async def test_setsla_changes_the_follow_up_days(world: World) -> None:
     assert "3 天无进展提醒物业，5 天无进展自动上报" in (done.text or "")
     await report(world, g.amei, g.group, "3号楼路灯不亮")
     assert world.app is not None
-    result = await run_followup(world.app.bot_data, morning(world, 6))
+    result = await run_followup(world.app.bot_data, morning(utcnow(), 6))
     assert result is not None and result.escalated == [1]
 
 
