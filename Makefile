@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MO := locales/zh_CN/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
+MO := bot/locales/zh_CN/LC_MESSAGES/messages.mo bot/locales/en/LC_MESSAGES/messages.mo
 
 .PHONY: demo test run bench i18n lint clean
 
@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei; }
 	touch $(STAMP)
 
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --statistics -d locales -D messages -l $*
+bot/locales/%/LC_MESSAGES/messages.mo: bot/locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d bot/locales -D messages -l $*
 
 demo: $(STAMP) $(MO)
-	$(BIN)/python -m bot demo
+	$(BIN)/python -m emulator.demo
 
 test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
@@ -37,10 +37,10 @@ bench: $(STAMP) $(MO)
 # The pybabel cycle: extract msgids from bot/, merge into both catalogs, compile.
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 -k p_:1c,2 \
-		--no-location --sort-output --project=mulin -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+		--no-location --sort-output --project=mulin -o bot/locales/messages.pot .
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/po.py fill-en
-	$(BIN)/pybabel compile -d locales -D messages
+	$(BIN)/pybabel compile -d bot/locales -D messages
 	$(BIN)/python scripts/po.py missing
 
 clean:

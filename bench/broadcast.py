@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.storage import SeenUser, Storage
+from bot.core.db import SeenUser, Storage
 
 from .procs import SUPERADMIN_ID, BenchError, Child, EmuClient, start_emulator, start_mulin
 from .report import table

@@ -1,5 +1,5 @@
 """`python -m bench.emuhost [--port P] [--token T] [--rate-limits]`: the Bot API emulator in its
-own process, as `python -m bot.emulator` runs it, plus the few control routes a load benchmark
+own process, as `python -m emulator` runs it, plus the few control routes a load benchmark
 needs that /_emulator/ lacks (under /_bench/):
 
 - every bot request is time-stamped on arrival (time.monotonic: one clock for every process
@@ -25,11 +25,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import Emulator, Message
-from bot.emulator.__main__ import serve_until_signalled
-from bot.emulator.formatting import auto_entities
-from bot.emulator.state import MEMBER
-from bot.emulator.wire import user_json
+from emulator import Emulator, Message
+from emulator.__main__ import serve_until_signalled
+from emulator.formatting import auto_entities
+from emulator.state import MEMBER
+from emulator.wire import user_json
 
 PREFIX = "/_bench"
 SEND_METHODS = frozenset(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
-from bot.emulator import Chat, Emulator, Message, User
+from emulator import Chat, Emulator, Message, User
 
 TOKEN = "424242:BENCH"
 SUPERADMIN_ID = 900001  # in MULIN_ADMINS: holds every role

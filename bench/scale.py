@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.rules.categories import CATEGORY_KEYS
-from bot.storage import Storage, migrate_file
-from bot.storage.issues import IssueStore
+from bot.core.db import Storage, migrate_file
+from bot.issues.rules.categories import CATEGORY_KEYS
+from bot.issues.store import IssueStore
 
 from .report import percentile, table
 
@@ -172,7 +172,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
 def _stats_store(storage: Storage):  # type: ignore[no-untyped-def]
     """/stats's storage call, when the stats capability is present."""
     try:
-        from bot.storage.stats import Month, StatsStore
+        from bot.stats.store import Month, StatsStore
     except ImportError:
         return None
     store = StatsStore(storage)

@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import time
 
-from bot.emulator import Message, User
+from emulator import Message, User
 
 from .harness import Stage, mulin_stage
 from .report import percentile, table

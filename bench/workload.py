@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.rules.similarity import bigrams, jaccard
+from bot.issues.rules.similarity import bigrams, jaccard
 
 from .procs import SUPERADMIN_ID
 

@@ -1,4 +1,8 @@
-"""`python -m bot run|demo|migrate` (and the `mulin` console script)."""
+"""`python -m bot run|migrate|backup|export` (and the `mulin` console script).
+
+The offline demo is not part of the bot: it needs the Bot API emulator, which lives beside the
+bot in this repository (`python -m emulator.demo`, `make demo`) and is not shipped in its wheel.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.backup import BackupError
+from bot.admin.backup import BackupError
+from bot.admin.export import ExportError
 from bot.config import Settings, SettingsError
-from bot.export import ExportError
-from bot.storage import StorageError, migrate_file
+from bot.core.db import StorageError, migrate_file
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -36,7 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     backing_up = sub.add_parser("backup", help="an online, consistent copy of the database")
     backing_up.add_argument("file")
-    sub.add_parser("demo", help="play a scripted day against a local Bot API emulator, offline")
     sub.add_parser("migrate", help="bring the database to the current schema")
     exporting = sub.add_parser(
         "export", help="issues or activities as CSV or JSON (Open311 fields)"
@@ -51,17 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        if args.command == "demo":
-            from bot.demo import run_demo
-
-            return run_demo()
         settings = Settings.from_env()
         if args.command == "migrate":
             before, after = migrate_file(settings.db_path)
             print(f"{settings.db_path}: schema version {before} → {after}")
             return 0
         if args.command == "export":
-            from bot.export import export
+            from bot.admin.export import export
 
             text = export(
                 settings.db_path,
@@ -77,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(text)
             return 0
         if args.command == "backup":
-            from bot.backup import backup
+            from bot.admin.backup import backup
 
             size = backup(settings.db_path, Path(args.file))
             print(f"{settings.db_path} → {args.file} ({size} bytes, integrity ok)")

@@ -19,24 +19,26 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import schedules
-from bot.cards import CardRenderer
-from bot.commands import Where, menu_commands
+from bot.activities import jobs as activity_jobs
+from bot.activities.notify import ActivityNotifier
+from bot.activities.store import ActivityStore
 from bot.config import Settings
 from bot.context import CustomContext, Services
-from bot.handlers import register_all
-from bot.i18n import Catalogs, Translator
-from bot.notify import Notifier
-from bot.notify_activities import ActivityNotifier
-from bot.ordering import PerChatProcessor
-from bot.outbox import OutboxWorker
-from bot.storage import Storage
-from bot.storage.activities import ActivityStore
-from bot.storage.contacts import ContactStore
-from bot.storage.issues import IssueStore
-from bot.storage.meetings import MeetingStore
-from bot.storage.stats import StatsStore
-from bot.transport import AiohttpRequest
+from bot.core.commands import Where, menu_commands
+from bot.core.db import Storage
+from bot.core.i18n import Catalogs, Translator
+from bot.delivery.cards import CardRenderer
+from bot.delivery.ordering import PerChatProcessor
+from bot.delivery.outbox import OutboxWorker
+from bot.delivery.transport import AiohttpRequest
+from bot.directory.store import ContactStore
+from bot.features import register_all
+from bot.issues import jobs as issue_jobs
+from bot.issues.notify import Notifier
+from bot.issues.store import IssueStore
+from bot.meetings import jobs as meeting_jobs
+from bot.meetings.store import MeetingStore
+from bot.stats.store import StatsStore
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,8 @@ async def _post_init(app: MulinApp) -> None:
     )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
-    schedules.register(app)
+    for jobs in (activity_jobs, meeting_jobs, issue_jobs):
+        jobs.register(app)
 
 
 async def _post_stop(app: MulinApp) -> None:

@@ -7,18 +7,18 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.activities.notify import ActivityNotifier
+from bot.activities.store import ActivityStore
 from bot.config import Settings
-from bot.i18n import Catalogs, Translator
-from bot.notify import Notifier
-from bot.notify_activities import ActivityNotifier
-from bot.outbox import OutboxWorker
-from bot.permissions import Actor
-from bot.storage import Storage
-from bot.storage.activities import ActivityStore
-from bot.storage.contacts import ContactStore
-from bot.storage.issues import IssueStore
-from bot.storage.meetings import MeetingStore
-from bot.storage.stats import StatsStore
+from bot.core.db import Storage
+from bot.core.i18n import Catalogs, Translator
+from bot.core.roles import Actor
+from bot.delivery.outbox import OutboxWorker
+from bot.directory.store import ContactStore
+from bot.issues.notify import Notifier
+from bot.issues.store import IssueStore
+from bot.meetings.store import MeetingStore
+from bot.stats.store import StatsStore
 
 
 class Services:

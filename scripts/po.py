@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = Path(__file__).resolve().parent.parent / "bot" / "locales"
 
 
 def _load(locale: str):  # type: ignore[no-untyped-def]

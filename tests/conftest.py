@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import MulinApp, build_application, running
 from bot.config import Settings
-from bot.emulator import Chat, Emulator, Message, User
+from emulator import Chat, Emulator, Message, User
 
 SUPERADMIN_ID = 900001
 TOKEN = "123456:TEST-TOKEN"

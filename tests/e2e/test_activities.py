@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.emulator import Chat, Message, User
-from bot.schedules import run_activities
-from bot.storage import utcnow
-from bot.storage.activities import NewActivity
+from bot.activities.jobs import run_activities
+from bot.activities.store import NewActivity
+from bot.core.db import utcnow
+from emulator import Chat, Message, User
 from tests.conftest import World
 
 LINE = "/newactivity 亲子定向赛 | {when} | 海景湾三期中心花园 | {capacity} | {party} | 家长带孩子一起参加"

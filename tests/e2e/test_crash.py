@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from tests.conftest import SUPERADMIN_ID, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

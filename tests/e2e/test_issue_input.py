@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import Chat, Message, User
+from emulator import Chat, Message, User
 from tests.conftest import World
 
 HOW = "请这样写："

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.emulator import Chat, Message, User
+from emulator import Chat, Message, User
 from tests.conftest import World
 
 HOME = "西安村"

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta, tzinfo
 
 import pytest
 
-from bot.emulator import Chat, Message, User
-from bot.rules.categories import suggest
-from bot.schedules import run_followup
-from bot.storage import utcnow
-from bot.storage.issues import NewIssue
+from bot.core.db import utcnow
+from bot.issues.jobs import run_followup
+from bot.issues.rules.categories import suggest
+from bot.issues.store import NewIssue
+from emulator import Chat, Message, User
 from tests.conftest import World
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.rules import meetings as rules
-from bot.schedules import run_meeting_reminder
-from bot.storage import utcnow
+from bot.core.db import utcnow
+from bot.meetings import rules
+from bot.meetings.jobs import run_meeting_reminder
 from tests.conftest import World
 from tests.e2e.test_issues import Grid8, grid8, report
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator
-from bot.rules.categories import suggest
-from bot.storage import SeenUser, Storage, utcnow
-from bot.storage.issues import IssueStore, NewIssue
+from bot.core.db import SeenUser, Storage, utcnow
+from bot.issues.rules.categories import suggest
+from bot.issues.store import IssueStore, NewIssue
+from emulator import Emulator
 from tests.conftest import SUPERADMIN_ID, TOKEN, World
 from tests.e2e.test_crash import ROOT, bot_process, rows
 from tests.e2e.test_issues import grid8

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.emulator import Message
-from bot.rules.issues import Command, Who
-from bot.storage import utcnow
-from bot.storage.activities import NewActivity
-from bot.storage.issues import Created, NewIssue
-from bot.storage.stats import Month
+from bot.activities.store import NewActivity
+from bot.core.db import utcnow
+from bot.issues.rules.states import Command, Who
+from bot.issues.store import Created, NewIssue
+from bot.stats.store import Month
+from emulator import Message
 from tests.conftest import World
 from tests.e2e.test_issues import Grid8, grid8
 

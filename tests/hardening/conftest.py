@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.config import Settings
-from bot.emulator import Emulator, Message
+from emulator import Emulator, Message
 from tests.conftest import World
 
 T = TypeVar("T")

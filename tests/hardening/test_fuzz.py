@@ -1,5 +1,5 @@
 """Every bad input answered (issue 7, Deliver 4): Hypothesis sends arbitrary text after every
-command of `bot.commands.COMMANDS` (and unknown ones), as a resident, a grid worker, a community
+command of `bot.core.commands.COMMANDS` (and unknown ones), as a resident, a grid worker, a community
 official, an organizer and a superadmin, in private chat and in registered groups.
 
 For each command sent, the property is:
@@ -40,10 +40,10 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as budget
 from hypothesis import strategies as st
 
-from bot.commands import COMMANDS
 from bot.config import Settings
-from bot.emulator import Chat, Emulator, Message, User
-from bot.storage import utcnow
+from bot.core.commands import COMMANDS
+from bot.core.db import utcnow
+from emulator import Chat, Emulator, Message, User
 from tests.conftest import SUPERADMIN_ID, TOKEN, World
 from tests.hardening.conftest import Watch, apologies, db_rows, on_loop, outbox_sent
 

@@ -28,10 +28,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
-from bot.commands import COMMANDS
 from bot.config import Settings
-from bot.emulator import Chat, Emulator, Message, User
-from bot.storage import utcnow
+from bot.core.commands import COMMANDS
+from bot.core.db import utcnow
+from emulator import Chat, Emulator, Message, User
 from tests.conftest import SUPERADMIN_ID, TOKEN, World
 from tests.hardening.conftest import apologies, outbox_sent, unpaced
 

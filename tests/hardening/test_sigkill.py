@@ -40,9 +40,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.emulator import CallbackAnswer, Chat, Emulator, Message, User
-from bot.emulator.server import HANDLERS
-from bot.storage import utcnow
+from bot.core.db import utcnow
+from emulator import CallbackAnswer, Chat, Emulator, Message, User
+from emulator.server import HANDLERS
 from tests.conftest import SUPERADMIN_ID, TOKEN
 from tests.hardening.conftest import apologies, db_rows
 

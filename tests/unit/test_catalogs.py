@@ -18,7 +18,7 @@ TAG = re.compile(
 
 
 def catalog(locale: str):  # type: ignore[no-untyped-def]
-    with (ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
+    with (ROOT / "bot" / "locales" / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
         return read_po(f, locale=locale)
 
 

@@ -17,10 +17,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 from matplotlib.image import imread
 
-from bot import charts
-from bot.i18n import Catalogs
-from bot.storage.stats import Counts, Month, MonthFigures
-from bot.views import stats as views
+from bot.core.i18n import Catalogs
+from bot.stats import charts, views
+from bot.stats.store import Counts, Month, MonthFigures
 
 LABEL = "路灯照明"
 BOXES = "□□□□"

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Catalogs
+from bot.core.i18n import Catalogs
 
 
 def test_locale_resolution_order() -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.ordering import Backlog, PerChatProcessor, keys
+from bot.delivery.ordering import Backlog, PerChatProcessor, keys
 
 GROUP = -100
 AMEI, BO = 11, 12

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from bot.rules.categories import suggest
-from bot.storage import SeenUser, Storage, utcnow
-from bot.storage.issues import Created, IssueStore, NewIssue
-from bot.storage.outbox import (
+from bot.core.db import SeenUser, Storage, utcnow
+from bot.delivery.outbox_store import (
     CARD_EDIT_INTERVAL,
     OutboxItem,
     OutboxStore,
     card_refresh,
     enqueue,
 )
+from bot.issues.rules.categories import suggest
+from bot.issues.store import Created, IssueStore, NewIssue
 
 GROUP = -100
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import migrate_file
-from bot.storage.issues import SUMMARY_COLUMNS
+from bot.core.db import migrate_file
+from bot.issues.store import SUMMARY_COLUMNS
 
 QUERIES = {
     "board count": "SELECT count(*) FROM issues i WHERE i.grid_id IN (1, 2) AND i.state = 'open'",

@@ -5,8 +5,8 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import keyboards
-from bot.render import MESSAGE_LIMIT, esc, split_html, utf16_len, visible_length
+from bot.core import callbacks as keyboards
+from bot.core.render import MESSAGE_LIMIT, esc, split_html, utf16_len, visible_length
 
 
 def test_user_text_cannot_change_formatting() -> None:

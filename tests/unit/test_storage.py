@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import (
+from bot.core.db import (
     LATEST_VERSION,
     AlreadyProcessed,
     DatabaseTooNew,
@@ -44,7 +44,7 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 async def test_a_failed_migration_leaves_no_half_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.storage.core as st
+    import bot.core.db as st
 
     good = st._migrations()
     broken = [*good, (len(good) + 1, "9999_broken.sql", "CREATE TABLE half (x);\nNOT SQL;")]

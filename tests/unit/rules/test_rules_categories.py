@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.categories import CATEGORY_KEYS, KEYWORDS, hits, suggest
+from bot.issues.rules.categories import CATEGORY_KEYS, KEYWORDS, hits, suggest
 
 
 def test_keys_in_spec_order() -> None:

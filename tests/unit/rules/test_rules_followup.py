@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.followup import (
+from bot.issues.rules.followup import (
     DEFAULT_ESCALATE_DAYS,
     DEFAULT_REMIND_DAYS,
     FIXED_BY_SILENCE_DAYS,

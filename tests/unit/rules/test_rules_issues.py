@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.permissions import Role
-from bot.rules.issues import (
+from bot.core.roles import Role
+from bot.issues.rules.states import (
     Allowed,
     Command,
     Decision,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.meetings import (
+from bot.meetings.rules import (
     due_reminder,
     last_meeting,
     meeting_start,

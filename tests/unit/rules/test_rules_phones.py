@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.rules.phones import normalize_phone
+from bot.directory.rules import normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.ratelimit import LIMIT, WINDOW, next_allowed
+from bot.issues.rules.ratelimit import LIMIT, WINDOW, next_allowed
 
 NOW = datetime(2025, 3, 15, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

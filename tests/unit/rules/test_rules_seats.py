@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.seats import (
+from bot.activities.rules.seats import (
     Seat,
     Status,
     can_resize,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rules.similarity import (
+from bot.issues.rules.similarity import (
     THRESHOLD,
     best_match,
     bigrams,

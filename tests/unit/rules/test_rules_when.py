@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.when import Span, parse_moment, parse_span
+from bot.activities.rules.times import Span, parse_moment, parse_span
 
 TZ = ZoneInfo("Asia/Shanghai")
 

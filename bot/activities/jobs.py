@@ -1,0 +1,37 @@
+"""Activity reminders (24 hours before) and finishing, every minute on PTB's JobQueue."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.activities.store import Reminders
+from bot.context import CustomContext, Services
+from bot.core.db import utcnow
+
+log = logging.getLogger(__name__)
+
+ACTIVITIES_EVERY = 60  # seconds: reminders go out within a minute of their time
+
+
+async def run_activities(services: Services, now: datetime) -> Reminders:
+    """Reminders 24 hours before an activity (once each), and closing those that are over."""
+    done = await services.activities.remind_and_finish(now, services.activity_notifier.compose)
+    if done.sent or done.finished:
+        log.info("activities: %d reminded, %d finished", len(done.sent), len(done.finished))
+    return done
+
+
+async def _activities_job(context: CustomContext) -> None:
+    await run_activities(context.bot_data, utcnow())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    for job in queue.get_jobs_by_name("activities"):
+        job.schedule_removal()
+    queue.run_repeating(_activities_job, ACTIVITIES_EVERY, first=1, name="activities")

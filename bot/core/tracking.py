@@ -1,0 +1,102 @@
+"""Before and after every update: dedupe redeliveries, record who and where, pick languages.
+
+Group -1 runs first for every update; group 100 runs last and records the update as processed
+when its handler wrote nothing (a handler that writes records it in its own transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.context import CustomContext
+from bot.core.db import SeenUser
+
+log = logging.getLogger(__name__)
+
+FIRST_GROUP = -1
+LAST_GROUP = 100
+
+
+def update_kind(update: Update) -> str:
+    """What an update is, without what anyone wrote: logs at INFO carry no message text."""
+    message = update.effective_message
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        return f"button:{data.split(':', 1)[0][:12]}"
+    if update.my_chat_member is not None:
+        return f"membership:{update.my_chat_member.new_chat_member.status}"
+    if message is not None:
+        entities = message.entities or message.caption_entities or ()
+        first = entities[0] if entities else None
+        text = message.text or message.caption or ""
+        if first is not None and first.type == "bot_command" and first.offset == 0:
+            return "command:" + text[1 : first.length].split("@", 1)[0][:32]
+        for kind in ("photo", "voice", "location", "document", "new_chat_members",
+                     "left_chat_member", "migrate_to_chat_id", "migrate_from_chat_id"):  # fmt: skip
+            if getattr(message, kind, None):
+                return kind
+        return "text"
+    return "other"
+
+
+def where(update: Update) -> str:
+    chat = update.effective_chat
+    return chat.type if chat is not None else "-"
+
+
+def log_outcome(update: Update, context: CustomContext, outcome: str) -> None:
+    started = getattr(context, "started", None)
+    took = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    log.info(
+        "update %s %s in %s: %s in %.1f ms",
+        update.update_id,
+        update_kind(update),
+        where(update),
+        outcome,
+        took,
+    )
+
+
+async def track(update: Update, context: CustomContext) -> None:
+    context.started = time.perf_counter()
+    storage = context.storage
+    if storage.is_processed(update.update_id):
+        log_outcome(update, context, "duplicate, ignored")
+        raise ApplicationHandlerStop
+    context.update_id = update.update_id
+    user, chat = update.effective_user, update.effective_chat
+    seen = (
+        SeenUser(user.id, user.first_name, user.last_name, user.username, user.language_code)
+        if user is not None and not user.is_bot
+        else None
+    )
+    private_message = (
+        chat is not None and chat.type == ChatType.PRIVATE and update.effective_message is not None
+    )
+    await storage.see(
+        seen,
+        chat.id if chat is not None else None,
+        chat.type if chat is not None else None,
+        chat.title if chat is not None else None,
+        private_message=private_message,
+    )
+    user_tr = (
+        context.translator_for_user(user.id) if user is not None else context.catalogs.get(None)
+    )
+    chat_tr = context.translator_for_chat(chat.id) if chat is not None else user_tr
+    context.set_languages(chat_tr, user_tr)
+
+
+async def mark_done(update: Update, context: CustomContext) -> None:
+    await context.storage.mark_processed(update.update_id)
+    log_outcome(update, context, "ok")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, track), group=FIRST_GROUP)
+    app.add_handler(TypeHandler(Update, mark_done), group=LAST_GROUP)

@@ -1,0 +1,203 @@
+"""The outbox worker: sends what transactions queued, within Telegram's limits, exactly once as
+far as Telegram lets us know.
+
+Messages to one chat go in order; chats are served concurrently so one slow group (Telegram
+allows 20 messages a minute in a group; PTB's rate limiter paces us) never holds up the rest.
+A message is marked sent right after Telegram accepts it. Telegram's refusals never stop the
+run: a group that removed the bot is marked inactive and skipped, a user who blocked the bot
+is skipped, RetryAfter is waited out, network trouble is retried with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot.core.db import Storage, utcnow
+from bot.delivery.outbox_store import CARD_EDIT_INTERVAL, OutboxStore, PendingMessage, Render
+from bot.delivery.sending import edit_html, send_html
+
+log = logging.getLogger(__name__)
+
+CONCURRENT_CHATS = 16
+IDLE_POLL = timedelta(seconds=60)
+STOP_GRACE = 5.0  # seconds; the whole shutdown must fit in 10
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        storage: Storage,
+        bot: Bot,
+        render: Render,
+        *,
+        edit_interval: timedelta = CARD_EDIT_INTERVAL,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._storage = storage
+        self._render = render
+        self._edit_interval = edit_interval
+        self._store = OutboxStore(storage)
+        self._bot = bot
+        self._clock = clock
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Finish the messages in flight, then stop; what is left is sent after the restart.
+
+        A message stuck behind Telegram's "retry after" is not waited for past `grace`
+        seconds: it stays queued and goes out after the restart.
+        """
+        self._stopping = True
+        self._storage.outbox_signal.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace)
+            except TimeoutError:
+                log.warning("outbox: stopping with messages in flight; they are sent later")
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+
+    async def idle(self) -> None:
+        """Returns once nothing is due (for the demo and tests to know the fan-out is done)."""
+        while (  # noqa: ASYNC110 — two conditions, polled briefly
+            self._task is not None
+            and not self._task.done()
+            and (self._storage.outbox_signal.is_set() or not self._idle.is_set())
+        ):
+            await asyncio.sleep(0.005)
+
+    async def drained(self) -> None:
+        """Returns once nothing is left to send, card edits held back by the edit interval
+        included (for the demo and benchmarks to show the cards caught up)."""
+        await self.idle()
+        while await self._store.backlog():
+            await asyncio.sleep(0.05)
+            await self.idle()
+
+    async def _run(self) -> None:
+        signal = self._storage.outbox_signal
+        while not self._stopping:
+            signal.clear()
+            try:
+                batch = await self._store.due(
+                    self._clock(), self._render, edit_interval=self._edit_interval
+                )
+                if batch:
+                    self._idle.clear()
+                    await self._send_batch(batch)
+                    continue
+                wait = IDLE_POLL
+                next_due = await self._store.next_due()
+                if next_due is not None:
+                    wait = min(wait, max(next_due - self._clock(), timedelta(0)))
+            except Exception:
+                log.exception("outbox run failed; trying again shortly")
+                wait = timedelta(seconds=5)
+            self._idle.set()
+            if wait > timedelta(0):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(signal.wait(), wait.total_seconds())
+            self._idle.clear()
+        self._idle.set()
+
+    async def _send_batch(self, batch: list[PendingMessage]) -> None:
+        by_chat: dict[int, list[PendingMessage]] = defaultdict(list)
+        for message in batch:
+            by_chat[message.chat_id].append(message)
+        await asyncio.gather(*(self._send_chat(messages) for messages in by_chat.values()))
+
+    async def _send_chat(self, messages: list[PendingMessage]) -> None:
+        async with self._slots:
+            for message in messages:
+                if self._stopping:
+                    return
+                if not await self._deliver(message):
+                    return  # keep this chat's order: the rest waits for the retry
+
+    def _skip_reason(self, chat_id: int) -> str | None:
+        chat = self._storage.chat(chat_id)
+        if chat is not None and chat.is_group and not chat.active:
+            return "inactive group"
+        if chat_id > 0:
+            user = self._storage.user(chat_id)
+            if user is not None and user.blocked:
+                return "blocked by the user"
+        return None
+
+    async def _deliver(self, message: PendingMessage) -> bool:
+        """Send one message; False when it must be retried later (the chat's queue waits)."""
+        now = self._clock()
+        reason = self._skip_reason(message.chat_id)
+        if reason is not None:
+            await self._store.skipped(message, reason, now)
+            return True
+        try:
+            if message.method == "edit":
+                assert message.reply_to is not None
+                await edit_html(
+                    self._bot,
+                    message.chat_id,
+                    message.reply_to,
+                    message.text,
+                    markup=message.markup,
+                )
+                await self._store.sent(message, message.reply_to, self._clock())
+            else:
+                sent = await send_html(
+                    self._bot,
+                    message.chat_id,
+                    message.text,
+                    markup=message.markup,
+                    reply_to=message.reply_to or None,
+                )
+                await self._store.sent(message, sent, self._clock())
+            return True
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            await self._store.retry(message, timedelta(seconds=seconds), now)
+            return False
+        except ChatMigrated as exc:
+            await self._storage.migrate_chat(message.chat_id, exc.new_chat_id)
+            await self._store.retry(message, timedelta(0), now)
+            return False
+        except Forbidden as exc:
+            await self._forbidden(message, str(exc), now)
+            return True
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if "not modified" in text:
+                await self._store.sent(message, message.reply_to, now)
+            elif "chat not found" in text:
+                await self._forbidden(message, str(exc), now)
+            else:
+                log.warning("outbox message %s refused: %s", message.id, exc)
+                await self._store.skipped(message, str(exc)[:200], now)
+            return True
+        except NetworkError as exc:
+            log.warning("outbox message %s: network trouble (%s); retrying", message.id, exc)
+            await self._store.retry(message, timedelta(seconds=2 ** min(message.attempts, 6)), now)
+            return False
+
+    async def _forbidden(self, message: PendingMessage, why: str, now: datetime) -> None:
+        if message.chat_id < 0:
+            await self._storage.set_chat_active(message.chat_id, False)
+        else:
+            await self._storage.set_user_blocked(message.chat_id, True)
+        await self._store.skipped(message, why[:200], now)

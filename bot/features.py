@@ -1,0 +1,32 @@
+"""Every feature's handlers, registered in an explicit order: tracking first, fallbacks last."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.activities import dialog as activity_dialog
+from bot.activities import handlers as activities
+from bot.admin import handlers as admin
+from bot.core import errors, tracking
+from bot.directory import handlers as directory
+from bot.issues import handlers as issues
+from bot.issues import moderation, report_dialog
+from bot.meetings import handlers as meetings
+from bot.menu import handlers as menu
+from bot.stats import handlers as stats
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    tracking.register(app)
+    report_dialog.register(app)  # before /start: its deep link and menu button open the dialog
+    menu.register(app)
+    issues.register(app)
+    moderation.register(app)
+    activity_dialog.register(app)  # before /newactivity's one-line form
+    activities.register(app)
+    meetings.register(app)
+    directory.register(app)
+    stats.register(app)
+    admin.register(app)
+    menu.register_fallbacks(app)
+    errors.register(app)

@@ -1,0 +1,61 @@
+"""The issues' daily 09:00 follow-up on PTB's JobQueue, rebuilt at every start.
+
+The job is a plain coroutine taking the services and a "now", so tests call it with the moment
+they need; what it has done is recorded in the database (the day it ran), so a start after 09:00
+catches up once and never repeats it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.context import CustomContext, Services
+from bot.core.db import utcnow
+from bot.delivery.outbox_store import OutboxStore
+from bot.issues.store import FollowUp
+
+log = logging.getLogger(__name__)
+
+FOLLOWUP_AT = time(9, 0)
+OUTBOX_KEEP = timedelta(days=30)  # sent messages are kept this long, for inquiries
+
+
+async def run_followup(services: Services, now: datetime) -> FollowUp | None:
+    """The 09:00 follow-up: overdue reminders, automatic escalation, fixed-by-silence."""
+    today = now.astimezone(services.settings.tz).date().isoformat()
+    done = await services.issues.follow_up(
+        now, today, compose=services.notifier.issue_event, remind=services.notifier.overdue
+    )
+    await services.storage.prune_processed(now)
+    await OutboxStore(services.storage).prune(now - OUTBOX_KEEP)
+    if done is not None:
+        log.info(
+            "follow-up %s: %d reminders, %d escalated, %d fixed by silence",
+            today,
+            len(done.reminders),
+            len(done.escalated),
+            len(done.fixed_by_silence),
+        )
+    return done
+
+
+async def _followup_job(context: CustomContext) -> None:
+    await run_followup(context.bot_data, utcnow())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The named daily job in MULIN_TZ; a start after 09:00 runs the missed run now (once)."""
+    services: Services = app.bot_data
+    tz = services.settings.tz
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    for job in queue.get_jobs_by_name("followup"):
+        job.schedule_removal()
+    queue.run_daily(_followup_job, FOLLOWUP_AT.replace(tzinfo=tz), name="followup")
+    local = utcnow().astimezone(tz)
+    if local.time() >= FOLLOWUP_AT:
+        queue.run_once(_followup_job, 0, name="followup-catch-up")

@@ -1,0 +1,195 @@
+"""Who hears of what: turns an issue event into outbox messages, each in its reader's language.
+
+Runs inside the transaction that made the change (see storage.issues), so it only reads the
+in-memory caches and renders; it never awaits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
+
+from bot.core.db import Storage
+from bot.core.i18n import Catalogs, Translator
+from bot.delivery.cards import issue_card
+from bot.delivery.outbox_store import OutboxItem, card_refresh
+from bot.issues import views
+from bot.issues.rules.states import Who
+from bot.issues.store import Issue, IssueEvent, IssueSummary
+from bot.meetings import views as meeting_views
+
+MODERATOR_ROLES = ("grid", "property", "community")
+
+
+def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
+    return markup.to_dict() if markup is not None else None
+
+
+class Notifier:
+    def __init__(self, storage: Storage, catalogs: Catalogs, admins: frozenset[int]) -> None:
+        self._storage = storage
+        self._catalogs = catalogs
+        self._admins = admins
+
+    # -- people -----------------------------------------------------------------------------
+
+    def name(self, user_id: int | None) -> str:
+        user = self._storage.user(user_id) if user_id is not None else None
+        if user is None:
+            return str(user_id)
+        return user.full_name
+
+    def user_tr(self, user_id: int) -> Translator:
+        user = self._storage.user(user_id)
+        if user is None:
+            return self._catalogs.get(None)
+        return self._catalogs.for_user(user.locale, user.language_code)
+
+    def chat_tr(self, chat_id: int) -> Translator:
+        chat = self._storage.chat(chat_id)
+        return self._catalogs.get(chat.locale if chat else None)
+
+    def reachable(self, user_id: int) -> bool:
+        """Has a private chat with the bot and has not blocked it."""
+        user = self._storage.user(user_id)
+        return user is not None and user.started and not user.blocked
+
+    def who(self, user_id: int, issue: Issue) -> Who:
+        return Who(
+            self._storage.roles_of(user_id, issue.community_id),
+            superadmin=user_id in self._admins,
+            reporter=user_id == issue.reporter_id,
+        )
+
+    def moderators(self, community_id: int) -> list[int]:
+        """Grid workers, property staff and community officials; superadmins hold every role."""
+        ids = set(self._storage.role_holders(community_id, MODERATOR_ROLES))
+        ids |= {a for a in self._admins if self._storage.user(a) is not None}
+        return sorted(ids)
+
+    def _group_active(self, chat_id: int | None) -> bool:
+        chat = self._storage.chat(chat_id) if chat_id is not None else None
+        return chat is not None and chat.is_group and chat.active
+
+    def place(self, issue: Issue) -> str:
+        grid = self._storage.grid(issue.grid_id)
+        community = self._storage.community(issue.community_id)
+        return " · ".join(x.name for x in (community, grid) if x is not None)
+
+    # -- issue events -------------------------------------------------------------------------
+
+    def issue_event(self, event: IssueEvent) -> list[OutboxItem]:
+        issue, action = event.issue, event.entry.action
+        items: list[OutboxItem] = []
+        if action == "report":
+            if self._group_active(issue.chat_id):
+                assert issue.chat_id is not None
+                card_text, card_markup = issue_card(self.chat_tr(issue.chat_id), issue, self.name)
+                items.append(
+                    OutboxItem(
+                        issue.chat_id,
+                        card_text,
+                        markup=card_markup,
+                        reply_to=event.reply_to,
+                        card_of=issue.id,
+                    )
+                )
+            if issue.priority == "urgent":
+                items += self._urgent(issue, exclude=issue.reporter_id)
+            return items
+        items += self._card_edit(issue)
+        if action in ("follow", "category"):
+            return items
+        if self._group_active(issue.chat_id):
+            assert issue.chat_id is not None
+            t = self.chat_tr(issue.chat_id)
+            items.append(
+                OutboxItem(
+                    issue.chat_id,
+                    views.event_text(t, event, self.name, public=True),
+                    reply_to_card=issue.id,
+                )
+            )
+        for user_id in event.audience:
+            if user_id == event.entry.actor_id or not self.reachable(user_id):
+                continue
+            t = self.user_tr(user_id)
+            if action == "close" and user_id == issue.reporter_id:
+                text, markup = views.fixed_question(t, issue)
+                items.append(OutboxItem(user_id, text, markup=_markup(markup)))
+            else:
+                items.append(
+                    OutboxItem(user_id, views.event_text(t, event, self.name, public=False))
+                )
+        if event.other is not None:
+            items += self._card_edit(event.other)
+        if action == "priority" and issue.priority == "urgent":
+            items += self._urgent(issue, exclude=event.entry.actor_id)
+        return items
+
+    def _card_edit(self, issue: Issue) -> list[OutboxItem]:
+        if issue.chat_id is None or not self._group_active(issue.chat_id):
+            return []
+        return [card_refresh(issue.chat_id, "issue", issue.id)]
+
+    def _urgent(self, issue: Issue, *, exclude: int | None) -> list[OutboxItem]:
+        items = []
+        for user_id in self.moderators(issue.community_id):
+            if user_id == exclude or not self.reachable(user_id):
+                continue
+            t = self.user_tr(user_id)
+            items.append(
+                OutboxItem(
+                    user_id,
+                    views.urgent_alert(t, issue, self.name, self.place(issue)),
+                    markup=_markup(views.card_buttons(t, issue, self.who(user_id, issue))),
+                )
+            )
+        return items
+
+    def grid_name(self, grid_id: int) -> str:
+        grid = self._storage.grid(grid_id)
+        return grid.name if grid else str(grid_id)
+
+    def meeting_reminder(
+        self, community_id: int, start: datetime, place: str, now: datetime
+    ) -> Callable[[list[IssueSummary], list[int]], list[OutboxItem]]:
+        """The meeting-day reminder: every group of the community, and each subscriber."""
+        community = self._storage.community(community_id)
+        name = community.name if community else str(community_id)
+
+        def compose(agenda: list[IssueSummary], subscribers: list[int]) -> list[OutboxItem]:
+            items = []
+            for chat in self._storage.group_chats(community_id):
+                t = self._catalogs.get(chat.locale)
+                text = meeting_views.reminder(t, name, start, place, agenda, self.grid_name, now)
+                items.append(OutboxItem(chat.id, text))
+            for user_id in subscribers:
+                if self.reachable(user_id):
+                    t = self.user_tr(user_id)
+                    text = meeting_views.reminder(
+                        t, name, start, place, agenda, self.grid_name, now
+                    )
+                    items.append(OutboxItem(user_id, text))
+            return items
+
+        return compose
+
+    def overdue(
+        self, community_id: int, remind_days: int, escalate_days: int, items: list[IssueSummary]
+    ) -> list[OutboxItem]:
+        """The morning reminder to the community's property staff."""
+        community = self._storage.community(community_id)
+        name = community.name if community else str(community_id)
+        out = []
+        for user_id in self._storage.role_holders(community_id, ["property"]):
+            if self.reachable(user_id):
+                t = self.user_tr(user_id)
+                out.append(
+                    OutboxItem(
+                        user_id, views.overdue_reminder(t, name, remind_days, escalate_days, items)
+                    )
+                )
+        return out

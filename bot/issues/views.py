@@ -1,0 +1,289 @@
+"""Issues as people read them: cards, boards, lists and notifications, in Telegram HTML.
+
+Everything a user typed is escaped here; every label comes from the catalogs. `public` means
+the text is for a group, where an anonymous reporter is never named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core import callbacks as keyboards
+from bot.core.i18n import N_, Translator
+from bot.core.render import MESSAGE_LIMIT, esc, truncate, truncate_units, utf16_len, visible_length
+from bot.issues.rules.states import Command, State, Who, allowed_commands
+from bot.issues.store import HistoryEntry, Issue, IssueEvent, IssueSummary
+
+ISSUE = "iss"  # callback prefix: iss:<action>:<issue id>
+FIXED = "fix"  # fix:yes|no:<issue id>
+DUPLICATE = "dupl"  # dupl:follow:<issue id>:<draft id> | dupl:anyway:<draft id>
+BOARD = "brd"  # brd:<state>:<page>
+
+CATEGORY_NAMES: dict[str, str] = {
+    "parking": N_("🔌 Parking & EV charging"),
+    "lighting": N_("💡 Lighting"),
+    "fire": N_("🧯 Fire safety"),
+    "drainage": N_("🚰 Drainage & sewage"),
+    "cctv": N_("📹 CCTV"),
+    "gas": N_("🔥 Gas"),
+    "sanitation": N_("🧹 Sanitation"),
+    "noise": N_("🔊 Noise"),
+    "facilities": N_("🏗 Facilities"),
+    "other": N_("📌 Other"),
+}
+PRIORITY_NAMES: dict[str, str] = {
+    "minor": N_("minor"),
+    "major": N_("major"),
+    "urgent": N_("urgent"),
+}
+STATE_NAMES: dict[str, str] = {
+    "open": N_("open"),
+    "escalated": N_("escalated"),
+    "resolved": N_("resolved"),
+    "rejected": N_("rejected"),
+}
+BOARD_NAMES: dict[str, str] = {
+    "open": N_("Residents say"),
+    "escalated": N_("Property says"),
+    "resolved": N_("Community says"),
+}
+HISTORY_LIMIT = 12
+HISTORY_KEPT = 3  # the newest changes always shown, even on a card at Telegram's limit
+NOTE_LIMIT = 300
+
+Names = Callable[[int | None], str]
+
+
+def category_name(t: Translator, key: str) -> str:
+    return t._(CATEGORY_NAMES.get(key, CATEGORY_NAMES["other"]))
+
+
+def priority_name(t: Translator, key: str) -> str:
+    return t._(PRIORITY_NAMES.get(key, PRIORITY_NAMES["minor"]))
+
+
+def title(t: Translator, issue_id: int, state: str) -> str:
+    """The card's first line: `#12 居民说 · 待处理` / `#12 Residents say · open` / `#12 已驳回`."""
+    if state == State.REJECTED:
+        return t._("#{id} rejected").format(id=issue_id)
+    return t._("#{id} {board} · {state}").format(
+        id=issue_id, board=t._(BOARD_NAMES[state]), state=t._(STATE_NAMES[state])
+    )
+
+
+def _who(t: Translator, issue: Issue, actor_id: int | None, names: Names, public: bool) -> str:
+    if actor_id is None:
+        return t._("Mulin")
+    if actor_id == issue.reporter_id and issue.anonymous and public:
+        return t._("the reporter")
+    return esc(names(actor_id))
+
+
+def history_line(
+    t: Translator, issue: Issue, entry: HistoryEntry, names: Names, public: bool
+) -> str:
+    return f"{esc(t.when(entry.at))} {history_text(t, issue, entry, names, public)}"
+
+
+def history_text(
+    t: Translator, issue: Issue, entry: HistoryEntry, names: Names, public: bool
+) -> str:
+    who = _who(t, issue, entry.actor_id, names, public)
+    note = esc(truncate(entry.note, NOTE_LIMIT)) if entry.note else ""
+    texts = {
+        "report": t._("{who} reported it"),
+        "escalate": t._("{who} escalated it to the community"),
+        "auto_escalate": t._("no progress for {note} days: escalated automatically"),
+        "close": t._("{who} resolved it: {note}"),
+        "reopen": t._("{who} reopened it"),
+        "not_fixed": t._("the reporter says it is not fixed: reopened"),
+        "reject": t._("{who} rejected it: {note}"),
+        "dup": t._("{who} marked it a duplicate of {note}"),
+        "priority": t._("{who} set the priority to {note}"),
+        "note": t._("{who}: {note}"),
+        "merged": t._("{who} merged {note} into this issue"),
+        "category": t._("{who} set the category to {note}"),
+        "confirmed": t._("the reporter confirmed it is fixed"),
+        "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
+    }
+    if entry.action == "priority" and entry.note:
+        note = priority_name(t, entry.note)
+    if entry.action == "category" and entry.note:
+        note = category_name(t, entry.note)
+    text = texts.get(entry.action, "{who}: {note}").format(who=who, note=note)
+    if entry.action in ("reopen", "escalate") and entry.note:
+        text += t._(": {note}").format(note=note)
+    return text
+
+
+def card(t: Translator, issue: Issue, names: Names, *, public: bool) -> str:
+    """The whole card: title, facts, the text verbatim, then the history, oldest first."""
+    head = [f"<b>{title(t, issue.id, issue.state)}</b>"]
+    facts = [category_name(t, issue.category), priority_name(t, issue.priority)]
+    if issue.priority == "urgent":
+        facts[1] = "🚨 " + facts[1]
+    head.append(" · ".join(facts))
+    body: list[str] = []
+    if issue.text:
+        body.append(esc(issue.text))
+    if issue.voice_file_id:
+        body.append(t._("🎤 voice message"))
+    if issue.location_text:
+        body.append("📍 " + esc(issue.location_text))
+    if issue.latitude is not None and issue.longitude is not None:
+        body.append(
+            "📍 "
+            + t._("map location {lat}, {lon}").format(
+                lat=f"{issue.latitude:.5f}", lon=f"{issue.longitude:.5f}"
+            )
+        )
+    if issue.photos:
+        body.append(
+            t.n_("📷 {n} photo", "📷 {n} photos", len(issue.photos)).format(n=len(issue.photos))
+        )
+    reporter = _who(t, issue, issue.reporter_id, names, public)
+    people = t._("👤 {reporter}").format(reporter=reporter)
+    if issue.followers:
+        count = len(issue.followers)
+        people += " · " + t.n_(
+            "🙋 {n} neighbour has it too", "🙋 {n} neighbours have it too", count
+        ).format(n=count)
+    body.append(people)
+    if issue.state == State.RESOLVED and issue.solution:
+        body.append(t._("✅ Solution: {solution}").format(solution=esc(issue.solution)))
+    if issue.state == State.REJECTED:
+        if issue.duplicate_of is not None:
+            body.append(t._("🔁 Duplicate of #{id}").format(id=issue.duplicate_of))
+        elif issue.reason:
+            body.append(t._("Reason: {reason}").format(reason=esc(issue.reason)))
+    lines = [history_line(t, issue, e, names, public) for e in issue.history]
+    hidden = max(0, len(lines) - HISTORY_LIMIT)
+    shown = lines[hidden:]
+
+    def assemble() -> str:
+        history = [t._("— history —")]
+        if hidden:
+            history.append(
+                t.n_("… {n} earlier change", "… {n} earlier changes", hidden).format(n=hidden)
+            )
+        return "\n".join([*head, *body, *history, *shown])
+
+    text = assemble()
+    while visible_length(text) > MESSAGE_LIMIT and len(shown) > HISTORY_KEPT:
+        shown, hidden = shown[1:], hidden + 1
+        text = assemble()
+    if visible_length(text) > MESSAGE_LIMIT and issue.text:
+        # A very long text with a long solution: shorten the text, as little as needed.
+        over = visible_length(text) - MESSAGE_LIMIT + 1
+        body[0] = esc(truncate_units(issue.text, utf16_len(issue.text) - over))
+        text = assemble()
+    return text
+
+
+# Card buttons: which commands get one, in this order, and their labels.
+CARD_COMMANDS: tuple[Command, ...] = (
+    Command.ESCALATE,
+    Command.CLOSE,
+    Command.REJECT,
+    Command.REOPEN,
+)
+MODERATOR = Who(frozenset({"grid", "property", "community"}))
+
+
+def _command_label(t: Translator, command: Command) -> str:
+    labels = {
+        Command.ESCALATE: t.p_("button", "⬆️ Escalate"),
+        Command.CLOSE: t.p_("button", "✅ Resolve"),
+        Command.REJECT: t.p_("button", "🚫 Reject"),
+        Command.REOPEN: t.p_("button", "↩️ Reopen"),
+    }
+    return labels[command]
+
+
+def card_buttons(t: Translator, issue: Issue, viewer: Who | None) -> InlineKeyboardMarkup | None:
+    """ "Me too" for everyone, and the state changes allowed: in a group (viewer None) those any
+    moderator may make, in private those this viewer may make. Every press is checked again."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if issue.state in (State.OPEN, State.ESCALATED) and not (viewer and viewer.reporter):
+        label = t.p_("button", "🙋 Me too")
+        if issue.followers:
+            label += f" ({len(issue.followers)})"
+        rows.append([keyboards.button(label, ISSUE, "follow", issue.id)])
+    allowed = allowed_commands(State(issue.state), viewer or MODERATOR)
+    actions = [
+        keyboards.button(_command_label(t, c), ISSUE, c.value, issue.id)
+        for c in CARD_COMMANDS
+        if c in allowed
+    ]
+    if actions:
+        rows.append(actions)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def summary_line(t: Translator, s: IssueSummary) -> str:
+    text = truncate(s.text, 40) if s.text else t._("🎤 voice message")
+    line = f"<b>#{s.id}</b> {esc(text)}"
+    if s.priority != "minor":
+        line += " · " + ("🚨 " if s.priority == "urgent" else "") + priority_name(t, s.priority)
+    if s.followers:
+        line += f" · 🙋{s.followers}"
+    return line
+
+
+def event_text(t: Translator, event: IssueEvent, names: Names, *, public: bool) -> str:
+    """A change as a short message: what happened, by whom, and which issue."""
+    issue = event.issue
+    line = history_text(t, issue, event.entry, names, public)
+    head = f"<b>{title(t, issue.id, issue.state)}</b>"
+    about = esc(truncate(issue.text, 60)) if issue.text else t._("🎤 voice message")
+    text = f"{head}\n{about}\n{line}"
+    if event.entry.action == "dup" and event.other is not None:
+        text += "\n" + t._("Follow #{id} from now on; its followers will hear of progress.").format(
+            id=event.other.id
+        )
+    return text
+
+
+def fixed_question(t: Translator, issue: Issue) -> tuple[str, InlineKeyboardMarkup]:
+    text = t._(
+        "<b>#{id} was marked resolved.</b>\nSolution: {solution}\nIs it fixed? "
+        "If you don't answer within 7 days, I'll count it as fixed."
+    ).format(id=issue.id, solution=esc(issue.solution or ""))
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                keyboards.button(t.p_("button", "👍 Fixed"), FIXED, "yes", issue.id),
+                keyboards.button(t.p_("button", "👎 Not fixed"), FIXED, "no", issue.id),
+            ]
+        ]
+    )
+    return text, markup
+
+
+def urgent_alert(t: Translator, issue: Issue, names: Names, where: str) -> str:
+    return (
+        t._("🚨 <b>Urgent issue in {where}</b>").format(where=esc(where))
+        + "\n"
+        + card(t, issue, names, public=False)
+    )
+
+
+def overdue_reminder(
+    t: Translator, community: str, days: int, escalate_days: int, items: list[IssueSummary]
+) -> str:
+    lines = [
+        t.n_(
+            "⏰ <b>{community}: {n} issue has had no progress for {days} days or more</b>",
+            "⏰ <b>{community}: {n} issues have had no progress for {days} days or more</b>",
+            len(items),
+        ).format(community=esc(community), n=len(items), days=days)
+    ]
+    lines += [summary_line(t, s) for s in items]
+    lines.append(
+        t._("Open one with /issue N; at {days} days without change it is escalated.").format(
+            days=escalate_days
+        )
+    )
+    return "\n".join(lines)

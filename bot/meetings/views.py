@@ -1,0 +1,118 @@
+"""The monthly meeting as people read it: the reminder with its agenda, /meeting, the minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
+
+from bot.core import callbacks as keyboards
+from bot.core.i18n import Translator
+from bot.core.render import esc, truncate
+from bot.issues.store import IssueSummary
+from bot.issues.views import STATE_NAMES, priority_name
+
+MINUTES = "min"  # min:<community>:<issue>:close|keep|reject | min:<community>:0:next
+
+GridName = Callable[[int], str]
+
+
+def agenda_line(t: Translator, item: IssueSummary, grid_name: GridName, now: datetime) -> str:
+    days = max((now - item.created_at).days, 0)
+    text = truncate(item.text, 40) if item.text else t._("🎤 voice message")
+    parts = [f"<b>#{item.id}</b> {esc(text)}", esc(grid_name(item.grid_id))]
+    parts.append(
+        t._(STATE_NAMES[item.state])
+        if item.state == "escalated"
+        else priority_name(t, item.priority)
+    )
+    parts.append(t.n_("{n} day", "{n} days", days).format(n=days))
+    return " · ".join(parts)
+
+
+def agenda(
+    t: Translator, items: list[IssueSummary], grid_name: GridName, now: datetime
+) -> list[str]:
+    if not items:
+        return [t._("No escalated or major issues: nothing on the agenda this month.")]
+    lines = [
+        t.n_("<b>Agenda</b> ({n} item):", "<b>Agenda</b> ({n} items):", len(items)).format(
+            n=len(items)
+        )
+    ]
+    lines += [agenda_line(t, item, grid_name, now) for item in items]
+    return lines
+
+
+def reminder(
+    t: Translator,
+    community: str,
+    start: datetime,
+    place: str,
+    items: list[IssueSummary],
+    grid_name: GridName,
+    now: datetime,
+) -> str:
+    head = t._("🍵 <b>{community}: residents' meeting today at {time}</b>\n📍 {place}").format(
+        community=esc(community), time=esc(t.when(start).rsplit(" ", 1)[-1]), place=esc(place)
+    )
+    tail = t._("Everyone is welcome. Open an issue with /issue N.")
+    return "\n".join([head, "", *agenda(t, items, grid_name, now), "", tail])
+
+
+def next_meeting(
+    t: Translator,
+    community: str,
+    start: datetime,
+    place: str,
+    items: list[IssueSummary],
+    grid_name: GridName,
+    now: datetime,
+) -> str:
+    head = t._("🍵 <b>{community}: next residents' meeting</b>\n🕘 {time}\n📍 {place}").format(
+        community=esc(community), time=esc(t.when(start)), place=esc(place)
+    )
+    return "\n".join([head, "", *agenda(t, items, grid_name, now)])
+
+
+def minutes_item(
+    t: Translator,
+    community_id: int,
+    meeting: datetime,
+    item: IssueSummary,
+    position: int,
+    total: int,
+    card: str,
+) -> tuple[str, InlineKeyboardMarkup]:
+    head = t._("📝 <b>Minutes of the meeting of {time}</b> — item {n} of {total}").format(
+        time=esc(t.when(meeting)), n=position, total=total
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                keyboards.button(
+                    t.p_("button", "✅ Close with the agreed solution"),
+                    MINUTES,
+                    community_id,
+                    item.id,
+                    "close",
+                )
+            ],
+            [
+                keyboards.button(
+                    t.p_("button", "⏭ Keep for next month"), MINUTES, community_id, item.id, "keep"
+                ),
+                keyboards.button(
+                    t.p_("button", "🚫 Reject"), MINUTES, community_id, item.id, "reject"
+                ),
+            ],
+        ]
+    )
+    return f"{head}\n\n{card}", markup
+
+
+def minutes_done(t: Translator, meeting: datetime) -> str:
+    return t._("✅ Every item of the meeting of {time} is decided.").format(
+        time=esc(t.when(meeting))
+    )

@@ -1,0 +1,263 @@
+"""/stats as people read it: a month's figures against the month before, as text and as a chart.
+
+Every figure is shown with its change, `12 (+3)` / `12（+3）`; names typed by people (the
+community, grids) are escaped in the text. The chart gets the same labels, without the emoji
+that a chart font cannot draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+
+from bot.core.i18n import Translator
+from bot.core.render import esc, truncate
+from bot.issues.rules.categories import CATEGORY_KEYS
+from bot.issues.views import category_name
+from bot.stats.charts import BarChart, Panel, Series
+from bot.stats.store import Counts, Month, MonthFigures
+
+GridName = Callable[[int], str]
+
+# Colours of the chart: the previous month is the paler shade of the same colour.
+RAISED, RAISED_BEFORE = "#3b6fb6", "#a9c4e8"
+RESOLVED, RESOLVED_BEFORE = "#3a9a52", "#a6dcb2"
+LABEL_LIMIT = 16
+CHART_GRIDS = 15  # the chart shows the busiest grids; the text lists every one
+
+
+def month_name(t: Translator, month: Month) -> str:
+    """2026年3月 / March 2026."""
+    return str(format_skeleton("yMMMM", month.first_day, locale=t.locale))
+
+
+def _one_decimal(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _decimal(t: Translator, value: Decimal) -> str:
+    return str(format_decimal(value, format="#,##0.0", locale=t.locale))
+
+
+def change(t: Translator, now: float, before: float, *, decimal: bool = False) -> str:
+    """+3, −2 or ±0 (with one decimal for days)."""
+    if decimal:
+        diff = _one_decimal(now) - _one_decimal(before)
+        size = _decimal(t, abs(diff))
+    else:
+        diff = Decimal(round(now - before))
+        size = t.number(abs(int(diff)))
+    if diff == 0:
+        return "±0"
+    return f"+{size}" if diff > 0 else f"−{size}"
+
+
+def figure(t: Translator, now: int, before: int) -> str:
+    return t._("{value} ({change})").format(value=t.number(now), change=change(t, now, before))
+
+
+def median_figure(t: Translator, now: float | None, before: float | None) -> str:
+    if now is None:
+        return t._("none resolved")
+    value = t._("{days} days").format(days=_decimal(t, _one_decimal(now)))
+    if before is None:
+        return value
+    return t._("{value} ({change})").format(
+        value=value, change=change(t, now, before, decimal=True)
+    )
+
+
+def _row(t: Translator, name: str, now: Counts, before: Counts) -> str:
+    return t._("{name}: {raised} / {resolved} / {escalated} / {rejected}").format(
+        name=name,
+        raised=figure(t, now.raised, before.raised),
+        resolved=figure(t, now.resolved, before.resolved),
+        escalated=figure(t, now.escalated, before.escalated),
+        rejected=figure(t, now.rejected, before.rejected),
+    )
+
+
+def _categories(current: MonthFigures, previous: MonthFigures) -> list[str]:
+    """Categories with anything in either month, in the order of the catalogue."""
+    used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
+    known = [k for k in CATEGORY_KEYS if k in used]
+    return known + sorted(used - set(known))
+
+
+def _grids(current: MonthFigures, previous: MonthFigures, grid_name: GridName) -> list[int]:
+    used = {g for g, c in (*current.by_grid.items(), *previous.by_grid.items()) if c.any}
+    return sorted(used, key=lambda g: (grid_name(g), g))
+
+
+def text(
+    t: Translator,
+    community: str,
+    current: MonthFigures,
+    previous: MonthFigures,
+    grid_name: GridName,
+) -> str:
+    now, before = current.totals, previous.totals
+    lines = [
+        t._("📊 <b>Statistics · {community} · {month}</b>").format(
+            community=esc(community), month=month_name(t, current.month)
+        ),
+        t._("In brackets: the change against {month}.").format(month=month_name(t, previous.month)),
+        "",
+        t._("📥 Issues raised: {figure}").format(figure=figure(t, now.raised, before.raised)),
+        t._("✅ Resolved: {figure}").format(figure=figure(t, now.resolved, before.resolved)),
+        t._("⬆️ Escalated: {figure}").format(figure=figure(t, now.escalated, before.escalated)),
+        t._("🚫 Rejected: {figure}").format(figure=figure(t, now.rejected, before.rejected)),
+        t._("⏱ Median time to resolve: {figure}").format(
+            figure=median_figure(t, current.median_days, previous.median_days)
+        ),
+        t._("🙋 Activity sign-ups: {figure}").format(
+            figure=figure(t, current.signups, previous.signups)
+        ),
+        t._("👥 People signed up: {figure}").format(
+            figure=figure(t, current.people, previous.people)
+        ),
+    ]
+    categories = _categories(current, previous)
+    grids = _grids(current, previous, grid_name)
+    if not categories and not grids:
+        lines += ["", t._("No issues were raised or handled in these two months.")]
+        return "\n".join(lines)
+    empty = Counts()
+    lines += ["", t._("<b>By category</b> · raised / resolved / escalated / rejected")]
+    lines += [
+        _row(
+            t,
+            category_name(t, key),
+            current.by_category.get(key, empty),
+            previous.by_category.get(key, empty),
+        )
+        for key in categories
+    ]
+    lines += ["", t._("<b>By grid</b> · raised / resolved / escalated / rejected")]
+    lines += [
+        _row(
+            t,
+            esc(grid_name(gid)),
+            current.by_grid.get(gid, empty),
+            previous.by_grid.get(gid, empty),
+        )
+        for gid in grids
+    ]
+    return "\n".join(lines)
+
+
+def caption(t: Translator, community: str, month: Month) -> str:
+    return t._("📊 {community} · {month}").format(
+        community=esc(truncate(community, 100)), month=month_name(t, month)
+    )
+
+
+def _plain_category(t: Translator, key: str) -> str:
+    """The category's name without its emoji: chart fonts have no emoji."""
+    return category_name(t, key).split(" ", 1)[-1]
+
+
+def _raised_resolved(
+    t: Translator,
+    current: MonthFigures,
+    previous: MonthFigures,
+    now: list[Counts],
+    before: list[Counts],
+) -> tuple[Series, ...]:
+    this, last = month_name(t, current.month), month_name(t, previous.month)
+    raised, resolved = t._("raised"), t._("resolved")
+    return (
+        Series(f"{raised} · {last}", tuple(c.raised for c in before), RAISED_BEFORE),
+        Series(f"{raised} · {this}", tuple(c.raised for c in now), RAISED),
+        Series(f"{resolved} · {last}", tuple(c.resolved for c in before), RESOLVED_BEFORE),
+        Series(f"{resolved} · {this}", tuple(c.resolved for c in now), RESOLVED),
+    )
+
+
+def _busy(current: MonthFigures, previous: MonthFigures, grid_id: int) -> int:
+    empty = Counts()
+    return sum(
+        c.raised + c.resolved + c.escalated + c.rejected
+        for c in (current.by_grid.get(grid_id, empty), previous.by_grid.get(grid_id, empty))
+    )
+
+
+def chart(
+    t: Translator,
+    community: str,
+    current: MonthFigures,
+    previous: MonthFigures,
+    grid_name: GridName,
+) -> BarChart:
+    """Totals of both months side by side, then raised and resolved by category and by grid."""
+    this, last = month_name(t, current.month), month_name(t, previous.month)
+    now, before = current.totals, previous.totals
+    overview = Panel(
+        t._("Compared with {month}").format(month=last),
+        (
+            t._("raised"),
+            t._("resolved"),
+            t._("escalated"),
+            t._("rejected"),
+            t._("people signed up"),
+        ),
+        (
+            Series(
+                last,
+                (
+                    before.raised,
+                    before.resolved,
+                    before.escalated,
+                    before.rejected,
+                    previous.people,
+                ),
+                "#b9b9b9",
+            ),
+            Series(
+                this,
+                (now.raised, now.resolved, now.escalated, now.rejected, current.people),
+                RAISED,
+            ),
+        ),
+    )
+    empty = Counts()
+    categories = _categories(current, previous)
+    grids = _grids(current, previous, grid_name)
+    nothing = t._("No issues in these two months.")
+    by_category = Panel(
+        t._("By category"),
+        tuple(_plain_category(t, k) for k in categories),
+        _raised_resolved(
+            t,
+            current,
+            previous,
+            [current.by_category.get(k, empty) for k in categories],
+            [previous.by_category.get(k, empty) for k in categories],
+        ),
+        nothing,
+    )
+    if len(grids) > CHART_GRIDS:
+        busiest = sorted(grids, key=lambda g: -_busy(current, previous, g))[:CHART_GRIDS]
+        grids = [g for g in grids if g in busiest]
+        grid_title = t._("By grid: the {n} busiest").format(n=CHART_GRIDS)
+    else:
+        grid_title = t._("By grid")
+    by_grid = Panel(
+        grid_title,
+        tuple(truncate(grid_name(g), LABEL_LIMIT) for g in grids),
+        _raised_resolved(
+            t,
+            current,
+            previous,
+            [current.by_grid.get(g, empty) for g in grids],
+            [previous.by_grid.get(g, empty) for g in grids],
+        ),
+        nothing,
+    )
+    title = t._("{community} · {month}: issues and sign-ups").format(
+        community=community, month=this
+    )
+    return BarChart(title, (overview, by_category, by_grid))

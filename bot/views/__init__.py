@@ -1,1 +1,0 @@
-"""How things look to people: text and buttons per capability."""
