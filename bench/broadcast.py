@@ -24,7 +24,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core.db import SeenUser, Storage
+from bot.core.records import SeenUser
+from bot.core.registry import Registry
 
 from .procs import SUPERADMIN_ID, BenchError, Child, EmuClient, start_emulator, start_mulin
 from .report import table
@@ -55,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def seed(db: Path, groups: Sequence[int]) -> None:
     """Register every group to its own grid of one community, as /setup would."""
-    storage = await Storage.open(db)
+    storage = await Registry.open(db)
     try:
         await storage.see(
             SeenUser(SUPERADMIN_ID, "镇管理员", None, "town_admin", "zh-hans"),

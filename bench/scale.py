@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.core.db import Storage, migrate_file
+from bot.core.db import migrate_file
+from bot.core.registry import Registry
 from bot.issues.rules.categories import CATEGORY_KEYS
 from bot.issues.store import IssueStore
 
@@ -134,9 +135,9 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
             flush=True,
         )
         began = time.perf_counter()
-        storage = await Storage.open(db)
+        storage = await Registry.open(db)
         opened = (time.perf_counter() - began) * 1000
-        issues = IssueStore(storage)
+        issues = IssueStore(storage.db)
         rnd = random.Random(11)
         grids = list(range(1, args.grids + 1))
         figures: dict[str, float] = {"open_ms": opened}
@@ -169,13 +170,13 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     return figures
 
 
-def _stats_store(storage: Storage):  # type: ignore[no-untyped-def]
+def _stats_store(storage: Registry):  # type: ignore[no-untyped-def]
     """/stats's storage call, when the stats capability is present."""
     try:
         from bot.stats.store import Month, StatsStore
     except ImportError:
         return None
-    store = StatsStore(storage)
+    store = StatsStore(storage.db)
     months = [Month(2025, 6), Month(2025, 5)]  # a month and the one before, as /stats asks
     tz = ZoneInfo("Asia/Shanghai")
 

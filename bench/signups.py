@@ -15,8 +15,9 @@ import asyncio
 import time
 
 from emulator import Message, User
+from emulator.harness import World
 
-from .harness import Stage, mulin_stage
+from .harness import mulin_stage
 from .report import percentile, table
 
 DESCRIPTION = "N residents press a sign-up button on one activity published to 3 groups"
@@ -44,14 +45,15 @@ def party_of(i: int) -> int:
     return i % 3 + 1
 
 
-async def publish(stage: Stage, capacity: int) -> list[Message]:
+async def publish(stage: World, capacity: int) -> list[Message]:
     """Register the groups, publish the activity from the superadmin's private chat: the cards."""
     groups = [await stage.registered_group(*group) for group in GROUPS]
-    dm = stage.emu.private_chat(stage.admin)
-    replies = await stage.say(stage.admin, dm, ACTIVITY.format(capacity=capacity))
+    admin = stage.superadmin()
+    dm = stage.emu.private_chat(admin)
+    replies = await stage.say(admin, dm, ACTIVITY.format(capacity=capacity))
     if len(replies) != 1 or PUBLISH not in replies[0].labels():
         raise RuntimeError(f"unexpected /newactivity preview: {[m.text for m in replies]}")
-    answer = await stage.emu.press(stage.admin, replies[0], PUBLISH)
+    answer = await stage.emu.press(admin, replies[0], PUBLISH)
     await stage.settle()
     if answer.text != f"已发布到 {len(groups)} 个群。":
         raise RuntimeError(f"publishing answered {answer.text!r}")
@@ -59,7 +61,7 @@ async def publish(stage: Stage, capacity: int) -> list[Message]:
 
 
 async def press_all(
-    stage: Stage, cards: list[Message], crowd: list[User], concurrency: int, wait: float
+    stage: World, cards: list[Message], crowd: list[User], concurrency: int, wait: float
 ) -> tuple[list[float], list[str], int]:
     """Every resident presses once; the latencies (s) of the answered presses, the failures and
     how many answers said "confirmed"."""
@@ -107,7 +109,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         await stage.settle()
         settle_s = time.perf_counter() - settle_start
 
-        rows = await stage.app.bot_data.storage.query(
+        rows = await stage.running_app.bot_data.db.query(
             "SELECT status, count(*), sum(party) FROM signups GROUP BY status"
         )
         edits = len(stage.emu.calls("editMessageText")) - edits_before

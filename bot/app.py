@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -20,13 +20,15 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.activities import jobs as activity_jobs
+from bot.activities.card import activity_card_renderer
 from bot.activities.notify import ActivityNotifier
 from bot.activities.store import ActivityStore
 from bot.config import Settings
 from bot.context import CustomContext, Services
-from bot.core.commands import Where, menu_commands
-from bot.core.db import Storage
+from bot.core.commands import CommandSpec, Where, menu_commands
+from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
+from bot.core.registry import Registry
 from bot.delivery.cards import CardRenderer
 from bot.delivery.ordering import PerChatProcessor
 from bot.delivery.outbox import OutboxWorker
@@ -34,6 +36,7 @@ from bot.delivery.transport import AiohttpRequest
 from bot.directory.store import ContactStore
 from bot.features import register_all
 from bot.issues import jobs as issue_jobs
+from bot.issues.card import issue_card_renderer
 from bot.issues.notify import Notifier
 from bot.issues.store import IssueStore
 from bot.meetings import jobs as meeting_jobs
@@ -89,6 +92,7 @@ def build_application(settings: Settings) -> MulinApp:
         .build()
     )
     app.bot_data.settings = settings
+    app.bot_data.commands = []
     app.bot_data.catalogs = Catalogs(settings.locale, settings.tz)
     register_all(app)
     return app
@@ -98,18 +102,24 @@ async def _post_init(app: MulinApp) -> None:
     services = app.bot_data
     services.started_at = time.time()
     services.catalogs.warm()
-    services.storage = storage = await Storage.open(services.settings.db_path)
-    services.issues = IssueStore(storage)
-    services.notifier = Notifier(storage, services.catalogs, services.settings.admins)
-    services.activities = ActivityStore(storage)
+    services.db = db = await Database.open(services.settings.db_path)
+    services.registry = registry = await Registry.load(db)
+    services.issues = IssueStore(db)
+    services.notifier = Notifier(registry, services.catalogs, services.settings.admins)
+    services.activities = ActivityStore(db)
     services.activity_notifier = ActivityNotifier(services.notifier)
-    services.meetings = MeetingStore(storage)
-    services.contacts = ContactStore(storage)
-    services.stats = StatsStore(storage)
+    services.meetings = MeetingStore(db)
+    services.contacts = ContactStore(db)
+    services.stats = StatsStore(db)
     services.outbox = OutboxWorker(
-        storage,
+        registry,
         app.bot,
-        CardRenderer(services.notifier),
+        CardRenderer(
+            {
+                "issue": issue_card_renderer(services.notifier.chat_tr, services.notifier.name),
+                "activity": activity_card_renderer(services.notifier.chat_tr),
+            }
+        ),
         edit_interval=timedelta(seconds=services.settings.card_edit_seconds),
     )
     services.outbox.start()
@@ -125,26 +135,27 @@ async def _post_stop(app: MulinApp) -> None:
 
 
 async def _post_shutdown(app: MulinApp) -> None:
-    storage = getattr(app.bot_data, "storage", None)
-    if storage is not None:
-        await storage.close()
+    db = getattr(app.bot_data, "db", None)
+    if db is not None:
+        await db.close()
 
 
-def _commands(tr: Translator, where: Where) -> list[BotCommand]:
-    return [BotCommand(c.name, tr._(c.description)) for c in menu_commands(where)]
+def _commands(commands: Sequence[CommandSpec], tr: Translator, where: Where) -> list[BotCommand]:
+    return [BotCommand(c.name, tr._(c.description)) for c in menu_commands(commands, where)]
 
 
 async def publish_commands(app: MulinApp, catalogs: Catalogs) -> None:
     """Command menus per language (zh, en, and the default) and per chat kind (SPEC)."""
+    commands = app.bot_data.commands
     for where, scope in (
         (Where.PRIVATE, BotCommandScopeAllPrivateChats()),
         (Where.GROUP, BotCommandScopeAllGroupChats()),
     ):
         for tr in catalogs.all:
             await app.bot.set_my_commands(
-                _commands(tr, where), scope=scope, language_code=tr.language
+                _commands(commands, tr, where), scope=scope, language_code=tr.language
             )
-        await app.bot.set_my_commands(_commands(catalogs.get(None), where), scope=scope)
+        await app.bot.set_my_commands(_commands(commands, catalogs.get(None), where), scope=scope)
 
 
 @asynccontextmanager

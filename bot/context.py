@@ -10,8 +10,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.activities.notify import ActivityNotifier
 from bot.activities.store import ActivityStore
 from bot.config import Settings
-from bot.core.db import Storage
+from bot.core.commands import CommandSpec
+from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
+from bot.core.registry import Registry
 from bot.core.roles import Actor
 from bot.delivery.outbox import OutboxWorker
 from bot.directory.store import ContactStore
@@ -24,7 +26,9 @@ from bot.stats.store import StatsStore
 class Services:
     """What the whole application shares; PTB keeps it as bot_data (built with no arguments)."""
 
-    storage: Storage
+    db: Database
+    commands: list[CommandSpec]  # filled by register_commands, read by /help and the menus
+    registry: Registry
     settings: Settings
     catalogs: Catalogs
     issues: IssueStore
@@ -55,8 +59,12 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         self.started: float | None = None  # perf_counter when handling began, for the log
 
     @property
-    def storage(self) -> Storage:
-        return self.bot_data.storage
+    def db(self) -> Database:
+        return self.bot_data.db
+
+    @property
+    def registry(self) -> Registry:
+        return self.bot_data.registry
 
     @property
     def settings(self) -> Settings:
@@ -108,17 +116,17 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         self._chat_tr, self._user_tr = chat, user
 
     def actor(self, user_id: int, community_id: int | None) -> Actor:
-        roles = self.storage.roles_of(user_id, community_id) if community_id is not None else ()
+        roles = self.registry.roles_of(user_id, community_id) if community_id is not None else ()
         return Actor.of(user_id, roles, self.settings.admins)
 
     def translator_for_user(self, user_id: int) -> Translator:
-        user = self.storage.user(user_id)
+        user = self.registry.user(user_id)
         if user is None:
             return self.catalogs.get(None)
         return self.catalogs.for_user(user.locale, user.language_code)
 
     def translator_for_chat(self, chat_id: int) -> Translator:
-        chat = self.storage.chat(chat_id)
+        chat = self.registry.chat(chat_id)
         if chat is not None and chat.is_group:
             return self.catalogs.get(chat.locale)
         return self.translator_for_user(chat_id)

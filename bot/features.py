@@ -8,12 +8,20 @@ from bot.activities import dialog as activity_dialog
 from bot.activities import handlers as activities
 from bot.admin import handlers as admin
 from bot.core import errors, tracking
+from bot.core.commands import CommandSpec
 from bot.directory import handlers as directory
 from bot.issues import handlers as issues
 from bot.issues import moderation, report_dialog
 from bot.meetings import handlers as meetings
 from bot.menu import handlers as menu
 from bot.stats import handlers as stats
+
+FEATURES = (menu, issues, moderation, activities, meetings, directory, stats, admin)
+
+
+def all_commands() -> list[CommandSpec]:
+    """Every command, in the order /help lists them (also read by the hardening tests)."""
+    return [spec for feature in FEATURES for spec in feature.COMMANDS]
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]

@@ -12,17 +12,16 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import MulinApp, build_application, running
-from bot.config import Settings
+from bot.app import MulinApp
 from bot.meetings.jobs import run_meeting_reminder
 from emulator import Chat, Emulator, Message, User
+from emulator.harness import World, scripted_world
 
 TOKEN = "100200300:DEMO"
 OUTPUT = Path("demo-output")  # pictures the bot sent (the /stats chart), next to the transcript
@@ -31,15 +30,29 @@ ADMIN_ID = 10001
 
 @dataclass
 class Director:
-    """Plays the people, waits for the bot after every step and prints what everyone saw."""
+    """Plays the people in the harness's world and prints what everyone saw after each step."""
 
-    emu: Emulator
+    world: World
     out: Callable[[str], None]
-    app: MulinApp
     printing: bool = True
     chats: dict[int, Chat] = field(default_factory=dict)
-    people: dict[str, User] = field(default_factory=dict)
     _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
+
+    @property
+    def emu(self) -> Emulator:
+        return self.world.emu
+
+    @property
+    def app(self) -> MulinApp:
+        return self.world.running_app
+
+    @property
+    def people(self) -> dict[str, User]:
+        return self.world.people
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.app.bot_data.settings.tz
 
     def person(
         self,
@@ -50,8 +63,8 @@ class Director:
         lang: str = "zh-hans",
         user_id: int | None = None,
     ) -> User:
-        user = self.emu.add_user(name, username=username, language_code=lang, user_id=user_id)
-        self.people[key] = user
+        """A resident, known to the script by a short key, whose private chat is shown."""
+        user = self.world.person(name, key=key, username=username, lang=lang, user_id=user_id)
         self.chats[user.id] = self.emu.private_chat(user)
         return user
 
@@ -67,10 +80,10 @@ class Director:
 
     async def settle(self) -> None:
         """Wait until the bot handled everything and its outbox is empty, then print news."""
-        await self.emu.wait_idle()
-        await self.app.update_queue.join()
-        await self.app.bot_data.outbox.idle()
-        await self.emu.wait_idle()
+        await self.world.settle()
+        self._show_news()
+
+    def _show_news(self) -> None:
         for chat in self.chats.values():
             seen = self._seen.setdefault(chat.id, {})
             for m in self.emu.bot_messages(chat):
@@ -80,10 +93,6 @@ class Director:
                 elif seen[m.message_id] != state:
                     self._print_bot(chat, m, edited=True)
                 seen[m.message_id] = state
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return self.app.bot_data.settings.tz
 
     def _print_bot(self, chat: Chat, m: Message, *, edited: bool) -> None:
         if not self.printing:
@@ -124,13 +133,11 @@ class Director:
         await self.settle()
 
     async def new_group(self, title: str, creator: str) -> Chat:
-        chat = self.emu.add_group(title, creator=self.people[creator])
+        admin = self.people[creator]
+        self.out(f"({admin.first_name} creates the group “{title}” and adds the bot)")
+        chat = await self.world.group(title, admin=admin)
         self.chats[chat.id] = chat
-        self.out(
-            f"({self.people[creator].first_name} creates the group “{title}” and adds the bot)"
-        )
-        await self.emu.add_bot(chat, by=self.people[creator])
-        await self.settle()
+        self._show_news()  # the group() above waited for the bot; its greeting, shown
         return chat
 
     def last(self, chat: Chat) -> Message:
@@ -242,7 +249,7 @@ async def scene_meeting(d: Director) -> None:
     """The 15th: the meeting reminder carries the escalated EV-charging issue; /minutes closes it."""
     services = d.app.bot_data
     group = next(c for c in d.chats.values() if c.type != "private")
-    grid = services.storage.chat_grid(group.id)
+    grid = services.registry.chat_grid(group.id)
     assert grid is not None
     now = datetime.now(d.tz)
     month = now.year * 12 + now.month  # next month's 15th at 09:00, local time
@@ -291,27 +298,26 @@ SCENES: list[Callable[[Director], Awaitable[None]]] = [
 
 
 async def play(out: Callable[[str], None]) -> int:
-    with tempfile.TemporaryDirectory(prefix="mulin-demo-") as tmp:
-        async with Emulator(token=TOKEN, bot_username="mulin_demo_bot", bot_name="睦邻") as emu:
-            settings = Settings.from_env(
-                {
-                    "TELEGRAM_BOT_TOKEN": TOKEN,
-                    "TELEGRAM_API_URL": emu.api_url,
-                    "MULIN_DB": str(Path(tmp) / "demo.sqlite3"),
-                    "MULIN_ADMINS": str(ADMIN_ID),
-                    "MULIN_TZ": os.environ.get("MULIN_TZ", "Asia/Shanghai"),
-                }
-            )
-            out("睦邻 Mulin — offline demo: the real bot against a local Bot API emulator")
-            out(f"(emulator at {emu.api_url}; database {settings.db_path})")
-            async with running(build_application(settings), poll_timeout=5) as app:
-                director = Director(emu, out, app)
-                for scene in SCENES:
-                    await scene(director)
-            if emu.errors:
-                out(f"\n✗ the bot caused {len(emu.errors)} API errors: {emu.errors}")
-                return 1
-            out("\n✓ demo finished: no API errors")
+    async with scripted_world(
+        token=TOKEN,
+        bot_username="mulin_demo_bot",
+        prefix="mulin-demo-",
+        db_name="demo.sqlite3",
+        admin_id=ADMIN_ID,
+        env={"MULIN_TZ": os.environ.get("MULIN_TZ", "Asia/Shanghai")},
+        start=False,
+    ) as world:
+        out("睦邻 Mulin — offline demo: the real bot against a local Bot API emulator")
+        out(f"(emulator at {world.emu.api_url}; database {world.settings.db_path})")
+        await world.start_bot()
+        director = Director(world, out)
+        for scene in SCENES:
+            await scene(director)
+        await world.stop_bot()
+        if world.emu.errors:
+            out(f"\n✗ the bot caused {len(world.emu.errors)} API errors: {world.emu.errors}")
+            return 1
+        out("\n✓ demo finished: no API errors")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Catalog chores for `make i18n`: English msgids are their own translation; list what is missing.
 
-usage: python scripts/po.py fill-en | missing
+usage: python scripts/po.py fill-en | missing | zh MSGID MSGSTR
+(`zh` sets the Chinese translation of one msgid, e.g. one that `missing` listed)
 """
 
 from __future__ import annotations
@@ -48,10 +49,23 @@ def missing() -> int:
     return count
 
 
+def set_zh(msgid: str, msgstr: str) -> None:
+    path, catalog = _load("zh_CN")
+    message = catalog.get(msgid)
+    if message is None:
+        sys.exit(f"no msgid {msgid!r} in zh_CN: run `make i18n` first")
+    message.string = msgstr
+    message.flags.discard("fuzzy")
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["fill-en"]:
         fill_en()
     elif sys.argv[1:] == ["missing"]:
         sys.exit(1 if missing() else 0)
+    elif len(sys.argv) == 4 and sys.argv[1] == "zh":
+        set_zh(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import Forbidden
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.activities import views
 from bot.activities.rules.times import Span, parse_span
 from bot.activities.store import Activity, Done, Missing, NewActivity, Refused
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.db import Community, utcnow
-from bot.core.i18n import Translator
+from bot.core.commands import CommandSpec, register_commands
+from bot.core.db import utcnow
+from bot.core.i18n import N_, Translator
+from bot.core.records import Community
 from bot.core.render import esc, truncate
 from bot.core.replies import command_text, denied, is_private, reply, usage
-from bot.core.roles import Role
+from bot.core.roles import Action, Role
 from bot.delivery.outbox_store import OutboxItem
 from bot.issues.handlers import parse_number
 
@@ -39,13 +41,13 @@ def may_organize(context: CustomContext, user_id: int, community_id: int) -> boo
 
 def organizer_communities(context: CustomContext, user_id: int) -> list[Community]:
     if user_id in context.settings.admins:
-        return context.storage.communities()
-    return context.storage.communities_of(user_id, ORGANIZERS)
+        return context.registry.communities()
+    return context.registry.communities_of(user_id, ORGANIZERS)
 
 
 def target_chats(context: CustomContext, activity: Activity) -> list[int]:
     """The groups it is published to: those of its grids, or all of the community's."""
-    chats = context.storage.group_chats(activity.community_id)
+    chats = context.registry.group_chats(activity.community_id)
     if activity.grid_ids:
         chats = [c for c in chats if c.grid_id in activity.grid_ids]
     return sorted(c.id for c in chats)
@@ -156,7 +158,7 @@ async def new_activity(update: Update, context: CustomContext) -> None:
         return
     assert fields is not None
     if not is_private(update):
-        grid = context.storage.chat_grid(chat_id)
+        grid = context.registry.chat_grid(chat_id)
         if grid is None:
             await reply(update, t._("This group is not registered yet; register it first."))
             return
@@ -330,7 +332,7 @@ async def organize_button(
         await query.answer(ut._("Discarded."))
         await query.edit_message_reply_markup(None)
         return
-    grids = [(g.id, g.name) for g in context.storage.grids_of(activity.community_id)]
+    grids = [(g.id, g.name) for g in context.registry.grids_of(activity.community_id)]
     if action == "grid" and grid_id is not None and any(g == grid_id for g, _ in grids):
         chosen = set(activity.grid_ids) ^ {grid_id}
         updated = await context.activities.set_grids(activity_id, tuple(sorted(chosen)))
@@ -359,7 +361,7 @@ async def for_community(update: Update, context: CustomContext, community_id: in
 async def list_activities(update: Update, context: CustomContext) -> None:
     t = context.t
     chat_id, _ = ids(update)
-    grid = context.storage.chat_grid(chat_id) if not is_private(update) else None
+    grid = context.registry.chat_grid(chat_id) if not is_private(update) else None
     upcoming = await context.activities.upcoming(
         utcnow(), [grid.community_id] if grid else None, limit=10
     )
@@ -405,7 +407,7 @@ async def roster(update: Update, context: CustomContext) -> None:
         return
     ut = context.ut
     signups = await context.activities.roster(number)
-    storage = context.storage
+    storage = context.registry
 
     def name(uid: int) -> str:
         user = storage.user(uid)
@@ -515,9 +517,9 @@ async def announce(update: Update, context: CustomContext) -> None:
             ),
         )
         return
-    grid = context.storage.chat_grid(chat_id) if not is_private(update) else None
+    grid = context.registry.chat_grid(chat_id) if not is_private(update) else None
     communities = (
-        [c for c in [context.storage.community(grid.community_id)] if c]
+        [c for c in [context.registry.community(grid.community_id)] if c]
         if grid
         else organizer_communities(context, user_id)
     )
@@ -533,7 +535,7 @@ async def announce(update: Update, context: CustomContext) -> None:
     if not may_organize(context, user_id, community.id):
         await reply(update, denied(t, views.refusal(t, "denied", None)))
         return
-    chats = context.storage.group_chats(community.id)
+    chats = context.registry.group_chats(community.id)
     items = [
         OutboxItem(c.id, views.announcement(context.catalogs.get(c.locale), community.name, text))
         for c in chats
@@ -549,11 +551,51 @@ async def announce(update: Update, context: CustomContext) -> None:
     )
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "activities",
+        N_("/activities"),
+        N_("activities coming up, with sign-up buttons"),
+        list_activities,
+    ),
+    CommandSpec(
+        "cancel", N_("/cancel <N>"), N_("cancel your sign-up for activity #N"), cancel_command
+    ),
+    CommandSpec(
+        "newactivity",
+        N_("/newactivity"),
+        N_("create an activity (guided in private, or one line)"),
+        new_activity,
+        action=Action.ORGANIZE,
+        menu=False,
+    ),
+    CommandSpec(
+        "roster",
+        N_("/roster <N>"),
+        N_("who signed up (text and CSV, privately)"),
+        roster,
+        action=Action.ORGANIZE,
+        menu=False,
+    ),
+    CommandSpec(
+        "cancelactivity",
+        N_("/cancelactivity <N> [reason]"),
+        N_("cancel an activity; everyone signed up is told"),
+        cancel_activity,
+        action=Action.ORGANIZE,
+        menu=False,
+    ),
+    CommandSpec(
+        "announce",
+        N_("/announce <text>"),
+        N_("send a notice to every group of the community"),
+        announce,
+        action=Action.ORGANIZE,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("newactivity", new_activity))
-    app.add_handler(CommandHandler("activities", list_activities))
-    app.add_handler(CommandHandler("cancel", cancel_command))
-    app.add_handler(CommandHandler("roster", roster))
-    app.add_handler(CommandHandler("cancelactivity", cancel_activity))
-    app.add_handler(CommandHandler("announce", announce))
+    register_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(on_button, pattern=keyboards.pattern(views.ACTIVITY)))

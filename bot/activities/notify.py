@@ -6,8 +6,8 @@ transaction that made the change: it only reads caches and renders.
 from __future__ import annotations
 
 from bot.activities import views
+from bot.activities.card import activity_card
 from bot.activities.store import ActivityChange
-from bot.delivery.cards import activity_card
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues.notify import Notifier
 

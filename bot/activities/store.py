@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.activities.rules import seats as seat_rules
 from bot.activities.rules.seats import Seat, Status
-from bot.core.db import Storage, from_ts, ts
+from bot.core.db import Database, from_ts, ts
 from bot.delivery.outbox_store import OutboxItem, enqueue
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -245,7 +245,7 @@ def _promote(conn: sqlite3.Connection, activity: Activity, now: datetime) -> tup
 
 
 class ActivityStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def _write(self, fn: Callable[[sqlite3.Connection], Any], update_id: int | None) -> Any:

@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from babel.units import format_unit
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import CustomContext, ids
-from bot.core.db import Community, UserRecord
-from bot.core.i18n import Translator
+from bot.core.commands import GROUP, CommandSpec, register_commands
+from bot.core.i18n import N_, Translator
+from bot.core.records import Community, UserRecord
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
 from bot.core.roles import Action, Role, parse_role
@@ -88,10 +89,10 @@ async def setup(update: Update, context: CustomContext) -> None:
             ),
         )
         return
-    existing = context.storage.community_by_name(community_name)
+    existing = context.registry.community_by_name(community_name)
     if existing is not None:
         community_name = existing.name  # keep the spelling it was created with
-    reg = await context.storage.register_chat(
+    reg = await context.registry.register_chat(
         chat_id, community_name, grid_name, user_id, update_id=context.update_id
     )
     lines = [
@@ -156,7 +157,7 @@ async def change_role(update: Update, context: CustomContext, *, granted: bool) 
     rest = args[1:]
     target: UserRecord | None = None
     if rest and rest[0].startswith("@"):
-        target = context.storage.user_by_username(rest[0])
+        target = context.registry.user_by_username(rest[0])
         if target is None:
             await reply(
                 update,
@@ -197,7 +198,7 @@ async def change_role(update: Update, context: CustomContext, *, granted: bool) 
             ),
         )
         return
-    changed = await context.storage.set_role(
+    changed = await context.registry.set_role(
         target.id,
         community.id,
         role.value,
@@ -226,7 +227,7 @@ def reply_target(context: CustomContext, replied: Message) -> UserRecord | None:
     author = replied.from_user
     if author is None or author.is_bot:
         return None
-    return context.storage.user(author.id)
+    return context.registry.user(author.id)
 
 
 async def pick_community(
@@ -234,7 +235,7 @@ async def pick_community(
 ) -> Community | None:
     """The community a role command is about: the group's, or in private the one named or held."""
     t = context.t
-    storage = context.storage
+    storage = context.registry
     if not is_private(update):
         grid = storage.chat_grid(chat_id)
         if grid is None:
@@ -289,14 +290,14 @@ async def on_my_chat_member(update: Update, context: CustomContext) -> None:
     status = change.new_chat_member.status
     chat_id = change.chat.id
     if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-        await context.storage.set_chat_active(chat_id, False)
+        await context.registry.set_chat_active(chat_id, False)
         log.info("removed from chat %s: marked inactive", chat_id)
         return
     was_member = change.old_chat_member.status not in (
         ChatMemberStatus.LEFT,
         ChatMemberStatus.BANNED,
     )
-    await context.storage.set_chat_active(chat_id, True)
+    await context.registry.set_chat_active(chat_id, True)
     if was_member:
         return
     t = context.t
@@ -320,7 +321,7 @@ async def on_migration(update: Update, context: CustomContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    if await context.storage.migrate_chat(old, new):
+    if await context.registry.migrate_chat(old, new):
         log.info("chat %s upgraded to supergroup %s: registration moved", old, new)
 
 
@@ -333,7 +334,7 @@ async def health(update: Update, context: CustomContext) -> None:
         return
     services = context.bot_data
     uptime = timedelta(seconds=int(time.time() - services.started_at))
-    backlog = await OutboxStore(context.storage).backlog()
+    backlog = await OutboxStore(context.db).backlog()
     path = context.settings.db_path
     size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
     last = services.last_error
@@ -360,10 +361,43 @@ def format_size(size: int, locale: str) -> str:
     return str(format_unit(round(megabytes, 1), "digital-megabyte", length="short", locale=locale))
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "health",
+        N_("/health"),
+        N_("uptime, outbox queue, last error, database size"),
+        health,
+        action=Action.HEALTH,
+        menu=False,
+    ),
+    CommandSpec(
+        "setup",
+        N_("/setup <community> <grid>"),
+        N_("register this group to a grid"),
+        setup,
+        where=GROUP,
+        action=Action.SETUP,
+    ),
+    CommandSpec(
+        "grant",
+        N_("/grant <role> [@user]"),
+        N_("give someone a role (grid, property, community, organizer)"),
+        grant,
+        action=Action.GRANT,
+        menu=False,
+    ),
+    CommandSpec(
+        "revoke",
+        N_("/revoke <role> [@user]"),
+        N_("take a role back"),
+        revoke,
+        action=Action.GRANT,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("health", health))
-    app.add_handler(CommandHandler("setup", setup))
-    app.add_handler(CommandHandler("grant", grant))
-    app.add_handler(CommandHandler("revoke", revoke))
+    register_commands(app, COMMANDS)
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migration))

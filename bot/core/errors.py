@@ -26,7 +26,7 @@ async def on_error(update: object, context: CustomContext) -> None:
         return
     log_outcome(update, context, f"error {type(error).__name__}")
     try:
-        await context.storage.mark_processed(update.update_id)
+        await context.db.mark_processed(update.update_id)
     except Exception:
         log.exception("could not record the failed update as processed")
     text = context.t._(

@@ -1,4 +1,10 @@
-"""Who may do what: one table, used by every handler, /help and the command menus."""
+"""Who may do what: the one permission table, read by every handler, /help, the command menus,
+the issue state machine and the hardening tests.
+
+Pure data and pure functions (no I/O, nothing else of the bot imported), so that the pure rules
+(bot/*/rules) may read it too: the issue state machine decides *when* a change applies, this
+table alone decides *who* may make it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,11 @@ class Role(StrEnum):
     ORGANIZER = "organizer"
 
 
-MODERATOR_ROLES: frozenset[Role] = frozenset({Role.GRID, Role.PROPERTY, Role.COMMUNITY})
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+MODERATORS: frozenset[Role] = frozenset({Role.GRID, Role.PROPERTY, Role.COMMUNITY})
+GRID_OR_COMMUNITY: frozenset[Role] = frozenset({Role.GRID, Role.COMMUNITY})
+ORGANIZERS: frozenset[Role] = frozenset({Role.ORGANIZER, Role.COMMUNITY})
+OFFICIALS: frozenset[Role] = frozenset({Role.COMMUNITY})
 
 # The words people type for each role, in both languages (SPEC: "either word").
 ROLE_WORDS: dict[str, Role] = {
@@ -36,18 +46,75 @@ def parse_role(word: str) -> Role | None:
 
 
 class Action(StrEnum):
+    """Everything that not everyone may do. Commands open to everyone have no action."""
+
+    # groups and people
     SETUP = "setup"
-    GRANT = "grant"
+    GRANT = "grant"  # and revoke
     SET_GROUP_LANG = "set_group_lang"
+    HEALTH = "health"
+    # issues (the state machine adds *when*: bot/issues/rules/states.py)
+    ESCALATE = "escalate"
+    CLOSE = "close"  # an open issue
+    CLOSE_ESCALATED = "close_escalated"  # property has said it cannot: grid or community only
+    REOPEN = "reopen"
+    REJECT = "reject"
+    DUP = "dup"
+    PRIORITY = "priority"
+    NOTE = "note"
+    CATEGORY = "category"
+    SET_SLA = "set_sla"
+    NOT_FIXED = "not_fixed"  # the "Fixed? 👎" answer
+    # activities
+    ORGANIZE = "organize"  # new activity, roster, cancel it, announce
+    # meetings
+    SET_MEETING = "set_meeting"
+    MINUTES = "minutes"
+    # directory and statistics
+    EDIT_CONTACTS = "edit_contacts"
+    STATS = "stats"
 
 
-# Actions open to role holders of the community concerned; superadmins may do everything.
-# /setup is special: the group's own chat administrators may also do it (checked live).
-ALLOWED: dict[Action, frozenset[Role]] = {
-    Action.SETUP: frozenset(),
-    Action.GRANT: frozenset({Role.COMMUNITY}),
-    Action.SET_GROUP_LANG: MODERATOR_ROLES,
+@dataclass(frozen=True)
+class Permission:
+    """Who may: holders of `roles` in the community concerned, and superadmins always.
+
+    `reporter`: also the issue's own reporter. `chat_admins`: also the group's own Telegram
+    administrators (asked of Telegram at the time). `superadmins_only`: no role is enough.
+    """
+
+    roles: frozenset[Role]
+    reporter: bool = False
+    chat_admins: bool = False
+    superadmins_only: bool = False
+
+
+PERMISSIONS: dict[Action, Permission] = {
+    Action.SETUP: Permission(frozenset(), chat_admins=True),
+    Action.GRANT: Permission(OFFICIALS),
+    Action.SET_GROUP_LANG: Permission(MODERATORS),
+    Action.HEALTH: Permission(frozenset(), superadmins_only=True),
+    Action.ESCALATE: Permission(MODERATORS),
+    Action.CLOSE: Permission(MODERATORS),
+    Action.CLOSE_ESCALATED: Permission(GRID_OR_COMMUNITY),
+    Action.REOPEN: Permission(GRID_OR_COMMUNITY, reporter=True),
+    Action.REJECT: Permission(GRID_OR_COMMUNITY),
+    Action.DUP: Permission(GRID_OR_COMMUNITY),
+    Action.PRIORITY: Permission(MODERATORS),
+    Action.NOTE: Permission(MODERATORS),
+    Action.CATEGORY: Permission(MODERATORS),
+    Action.SET_SLA: Permission(OFFICIALS),
+    Action.NOT_FIXED: Permission(frozenset(), reporter=True),
+    Action.ORGANIZE: Permission(ORGANIZERS),
+    Action.SET_MEETING: Permission(OFFICIALS),
+    Action.MINUTES: Permission(OFFICIALS),
+    Action.EDIT_CONTACTS: Permission(GRID_OR_COMMUNITY),
+    Action.STATS: Permission(MODERATORS),
 }
+
+
+def roles_for(action: Action) -> frozenset[Role]:
+    return PERMISSIONS[action].roles
 
 
 @dataclass(frozen=True)
@@ -64,10 +131,20 @@ class Actor:
 
     @property
     def is_moderator(self) -> bool:
-        return self.superadmin or bool(self.roles & MODERATOR_ROLES)
+        return self.superadmin or bool(self.roles & MODERATORS)
 
     def holds(self, role: Role) -> bool:
         return self.superadmin or role in self.roles
 
-    def may(self, action: Action) -> bool:
-        return self.superadmin or bool(self.roles & ALLOWED[action])
+    def may(self, action: Action, *, reporter: bool = False, chat_admin: bool = False) -> bool:
+        """The table's answer; `reporter` and `chat_admin` are facts the caller looked up."""
+        rule = PERMISSIONS[action]
+        if self.superadmin:
+            return True
+        if rule.superadmins_only:
+            return False
+        return (
+            bool(self.roles & rule.roles)
+            or (rule.reporter and reporter)
+            or (rule.chat_admins and chat_admin)
+        )

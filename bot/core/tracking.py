@@ -14,7 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import CustomContext
-from bot.core.db import SeenUser
+from bot.core.records import SeenUser
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ def log_outcome(update: Update, context: CustomContext, outcome: str) -> None:
 
 async def track(update: Update, context: CustomContext) -> None:
     context.started = time.perf_counter()
-    storage = context.storage
-    if storage.is_processed(update.update_id):
+    storage = context.registry
+    if context.db.is_processed(update.update_id):
         log_outcome(update, context, "duplicate, ignored")
         raise ApplicationHandlerStop
     context.update_id = update.update_id
@@ -93,7 +93,7 @@ async def track(update: Update, context: CustomContext) -> None:
 
 
 async def mark_done(update: Update, context: CustomContext) -> None:
-    await context.storage.mark_processed(update.update_id)
+    await context.db.mark_processed(update.update_id)
     log_outcome(update, context, "ok")
 
 

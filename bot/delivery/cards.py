@@ -1,56 +1,46 @@
-"""What a card in a group shows now: an issue's card or an activity's, in the group's language.
+"""What a card in a group shows now, asked of the feature the card belongs to.
 
 A change to an issue or an activity does not render its cards: it queues a "refresh" of each
 (one pending per card and chat, however many changes come), and the outbox renders the card
 when the refresh's turn comes. 500 sign-up presses in a minute thus cost the few edits a group
 can take (20 a minute), not 500 renderings per card (measured in bench/throughput.py).
+
+Delivery knows cards only by the kind the outbox stores with them ("issue", "activity"); each
+feature registers how its kind is rendered (bot/issues/card.py, bot/activities/card.py), so
+that delivery imports no feature and a new kind of card needs no change here.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from bot.activities import views as activity_views
-from bot.activities.store import Activity, load_activity
-from bot.core.i18n import Translator
-from bot.issues import views as issue_views
-from bot.issues.store import Issue, load_issue
-
-if TYPE_CHECKING:
-    from bot.issues.notify import Notifier
+log = logging.getLogger(__name__)
 
 Shown = tuple[str, dict[str, Any] | None]  # a card's text and reply_markup (Telegram's JSON)
 
-
-def issue_card(t: Translator, issue: Issue, name: Callable[[int | None], str]) -> Shown:
-    markup = issue_views.card_buttons(t, issue, None)  # none: an edit drops the old ones
-    return (
-        issue_views.card(t, issue, name, public=True),
-        markup.to_dict() if markup is not None else None,
-    )
-
-
-def activity_card(t: Translator, activity: Activity) -> Shown:
-    markup = activity_views.buttons(t, activity)
-    return activity_views.card(t, activity), markup.to_dict() if markup else None
+# A card as it should look now, from inside the outbox's transaction: (connection, card id,
+# the chat it is shown in) → what it shows, or None when its issue or activity is gone.
+CardRender = Callable[[sqlite3.Connection, int, int], Shown | None]
 
 
 class CardRenderer:
-    def __init__(self, people: Notifier) -> None:
-        self._people = people
+    """The registry of card kinds: the outbox's one render function, dispatching by kind."""
+
+    def __init__(self, renderers: Mapping[str, CardRender]) -> None:
+        self._renderers = dict(renderers)
 
     def __call__(
         self, conn: sqlite3.Connection, kind: str, card: int, chat_id: int
     ) -> Shown | None:
-        """The card as it should look now; None when its issue or activity is gone."""
-        if kind == "activity":
-            activity = load_activity(conn, card)
-            if activity is None:
-                return None
-            return activity_card(self._people.chat_tr(chat_id), activity)
-        issue = load_issue(conn, card)
-        if issue is None:
+        """None (the refresh is skipped) for a kind nobody registered: one card that cannot be
+        drawn must not stop the outbox, whose every run would fail on it again."""
+        render = self._renderers.get(kind)
+        if render is None:
+            log.warning(
+                "no renderer for %s cards: refresh of card %s in %s skipped", kind, card, chat_id
+            )
             return None
-        return issue_card(self._people.chat_tr(chat_id), issue, self._people.name)
+        return render(conn, card, chat_id)

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.core.db import Storage, utcnow
+from bot.core.db import utcnow
+from bot.core.registry import Registry
 from bot.delivery.outbox_store import CARD_EDIT_INTERVAL, OutboxStore, PendingMessage, Render
 from bot.delivery.sending import edit_html, send_html
 
@@ -32,9 +33,13 @@ STOP_GRACE = 5.0  # seconds; the whole shutdown must fit in 10
 
 
 class OutboxWorker:
+    """`render` draws a card when its refresh's turn comes (bot/delivery/cards.py: the card
+    kinds the features registered), so that a burst of changes costs one rendering, not one
+    per change."""
+
     def __init__(
         self,
-        storage: Storage,
+        storage: Registry,
         bot: Bot,
         render: Render,
         *,
@@ -44,7 +49,7 @@ class OutboxWorker:
         self._storage = storage
         self._render = render
         self._edit_interval = edit_interval
-        self._store = OutboxStore(storage)
+        self._store = OutboxStore(storage.db)
         self._bot = bot
         self._clock = clock
         self._stopping = False
@@ -62,7 +67,7 @@ class OutboxWorker:
         seconds: it stays queued and goes out after the restart.
         """
         self._stopping = True
-        self._storage.outbox_signal.set()
+        self._storage.db.outbox_signal.set()
         if self._task is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), grace)
@@ -78,7 +83,7 @@ class OutboxWorker:
         while (  # noqa: ASYNC110 — two conditions, polled briefly
             self._task is not None
             and not self._task.done()
-            and (self._storage.outbox_signal.is_set() or not self._idle.is_set())
+            and (self._storage.db.outbox_signal.is_set() or not self._idle.is_set())
         ):
             await asyncio.sleep(0.005)
 
@@ -91,7 +96,7 @@ class OutboxWorker:
             await self.idle()
 
     async def _run(self) -> None:
-        signal = self._storage.outbox_signal
+        signal = self._storage.db.outbox_signal
         while not self._stopping:
             signal.clear()
             try:

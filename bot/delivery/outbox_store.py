@@ -4,14 +4,27 @@ them, so that a crash between the change and the sending loses and duplicates no
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.core.db import Storage, ts, utcnow
+import aiosqlite
+
+from bot.core.db import Database, ts, utcnow
+from bot.delivery.pending import PendingMessage, Render, canonical, due_messages, signature
+
+__all__ = [
+    "CARD_EDIT_INTERVAL",
+    "MAX_ATTEMPTS",
+    "OutboxItem",
+    "OutboxStore",
+    "PendingMessage",
+    "Render",
+    "card_refresh",
+    "enqueue",
+    "signature",
+]
 
 MAX_ATTEMPTS = 8
 # A card is edited at most this often (MULIN_CARD_EDIT_SECONDS): the sign-ups of a busy minute
@@ -27,37 +40,18 @@ class OutboxItem:
     text: str
     markup: dict[str, Any] | None = None  # reply_markup as Telegram's JSON
     reply_to: int | None = None
-    reply_to_card: int | None = None  # reply to this issue's card (its id is known at send time)
-    card_of: int | None = None  # this message is the card of this issue: remember where it went
-    edit_card: int | None = None  # edit this issue's card instead of sending
+    reply_to_card: int | None = None  # reply to this card (its message id is known at send time)
+    card_of: int | None = None  # this message is this card: remember where it went
+    edit_card: int | None = None  # edit this card instead of sending
     not_before: datetime | None = None
     card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue | activity
-    refresh: bool = False  # edit_card: render the card when the edit is sent (bot/cards.py)
+    refresh: bool = False  # edit_card: render the card when the edit is sent (delivery/cards.py)
 
 
 def card_refresh(chat_id: int, kind: str, card: int) -> OutboxItem:
     """Bring a card up to date: rendered at send time, one pending per card however many
     changes come before it goes out."""
     return OutboxItem(chat_id, "", edit_card=card, card_kind=kind, refresh=True)
-
-
-# What a card shows now (text, reply_markup), rendered by bot/cards.py; None: it is gone.
-Render = Callable[[sqlite3.Connection, str, int, int], tuple[str, dict[str, Any] | None] | None]
-
-
-@dataclass(frozen=True, slots=True)
-class PendingMessage:
-    id: int
-    chat_id: int
-    method: str
-    text: str
-    markup: dict[str, Any] | None
-    reply_to: int | None
-    card_of: int | None
-    attempts: int
-    card_kind: str = "issue"
-    edit_card: int | None = None
-    markup_json: str | None = None  # as stored: what the card will show once sent
 
 
 def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) -> int:
@@ -90,9 +84,7 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 item.chat_id,
                 "edit" if item.edit_card is not None else "send",
                 item.text,
-                json.dumps(item.markup, ensure_ascii=False, sort_keys=True)
-                if item.markup
-                else None,
+                canonical(item.markup),
                 item.reply_to,
                 item.reply_to_card,
                 item.card_of,
@@ -105,31 +97,8 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
     return len(items)
 
 
-def signature(text: str, markup: str | None) -> str:
-    """What a card shows: its text and its buttons (as stored, canonical JSON)."""
-    return f"{text}\n{markup or ''}"
-
-
-def _superseded(conn: sqlite3.Connection, mid: int, kind: str, card: int, chat_id: int) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_kind = ? AND edit_card = ?"
-        " AND chat_id = ? AND id > ? LIMIT 1",
-        (kind, card, chat_id, mid),
-    ).fetchone()
-    return row is not None
-
-
-def _card_pending(conn: sqlite3.Connection, kind: str, card: int, chat_id: int) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM outbox WHERE done_at IS NULL AND card_kind = ? AND card_of = ?"
-        " AND chat_id = ? LIMIT 1",
-        (kind, card, chat_id),
-    ).fetchone()
-    return row is not None
-
-
 class OutboxStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def due(
@@ -140,132 +109,16 @@ class OutboxStore:
         *,
         edit_interval: timedelta = CARD_EDIT_INTERVAL,
     ) -> list[PendingMessage]:
-        """Messages whose time has come, oldest first, with card references resolved now and
-        card refreshes rendered (and stored as the edit they became, so that a change made
-        while it is on its way queues a refresh of its own)."""
-        moment = ts(now)
-
-        def read(conn: sqlite3.Connection) -> list[PendingMessage]:
-            rows = conn.execute(
-                "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
-                " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
-                " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
-                " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id),"
-                " coalesce(ec.card_text, ea.sent_text),"
-                " coalesce(ec.card_edited_at, ea.edited_at)"
-                " FROM outbox o"
-                " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
-                " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
-                " LEFT JOIN activity_cards ra ON o.card_kind = 'activity'"
-                "  AND ra.activity_id = o.reply_to_card AND ra.chat_id = o.chat_id"
-                " LEFT JOIN activity_cards ea ON o.card_kind = 'activity'"
-                "  AND ea.activity_id = o.edit_card AND ea.chat_id = o.chat_id"
-                " WHERE o.done_at IS NULL AND o.not_before <= ? ORDER BY o.id LIMIT ?",
-                (moment, limit),
-            ).fetchall()
-            found = []
-            waiting: set[int] = set()  # chats whose next message needs a card not yet sent
-            for (
-                mid,
-                chat_id,
-                method,
-                text,
-                markup,
-                reply_to,
-                card_of,
-                attempts,
-                reply_card,
-                edit_card,
-                kind,
-                rc_chat,
-                rc_msg,
-                ec_chat,
-                ec_msg,
-                shown,
-                edited_at,
-            ) in rows:
-                if chat_id in waiting:
-                    continue
-                needs = None
-                if reply_card is not None and rc_msg is None:
-                    needs = reply_card
-                if edit_card is not None and ec_msg is None:
-                    needs = edit_card
-                if needs is not None and _card_pending(conn, kind, needs, chat_id):
-                    waiting.add(chat_id)  # keep the order: send the card first, then this
-                    continue
-                if reply_card is not None and rc_chat == chat_id and rc_msg is not None:
-                    reply_to = rc_msg
-                if edit_card is not None and (
-                    _superseded(conn, mid, kind, edit_card, chat_id)
-                    or (method == "edit" and shown == signature(text, markup))
-                ):
-                    # Coalesced: a newer edit follows, or the card already shows this.
-                    conn.execute(
-                        "UPDATE outbox SET done_at = ?, outcome = 'skipped: unchanged'"
-                        " WHERE id = ?",
-                        (moment, mid),
-                    )
-                    continue
-                if method == "refresh" and edited_at is not None:
-                    next_edit = datetime.fromisoformat(edited_at) + edit_interval
-                    if next_edit > now:  # edited a moment ago: later (the chat's queue goes on)
-                        conn.execute(
-                            "UPDATE outbox SET not_before = ? WHERE id = ?", (ts(next_edit), mid)
-                        )
-                        continue
-                if method == "refresh" and ec_msg is not None and ec_chat is not None:
-                    now_shown = render(conn, kind, edit_card, ec_chat) if render else None
-                    if now_shown is None:
-                        ec_msg = None  # its issue or activity is gone: nothing to edit
-                    else:
-                        text, markup_dict = now_shown
-                        markup = (
-                            json.dumps(markup_dict, ensure_ascii=False, sort_keys=True)
-                            if markup_dict
-                            else None
-                        )
-                        if shown == signature(text, markup):
-                            conn.execute(
-                                "UPDATE outbox SET done_at = ?, outcome = 'skipped: unchanged'"
-                                " WHERE id = ?",
-                                (moment, mid),
-                            )
-                            continue
-                        method = "edit"
-                        conn.execute(
-                            "UPDATE outbox SET method = 'edit', text = ?, markup = ? WHERE id = ?",
-                            (text, markup, mid),
-                        )
-                if edit_card is not None:
-                    if ec_msg is None or ec_chat is None:
-                        conn.execute(
-                            "UPDATE outbox SET done_at = ?, outcome = 'skipped: no card'"
-                            " WHERE id = ?",
-                            (moment, mid),
-                        )
-                        continue
-                    chat_id, reply_to = ec_chat, ec_msg  # edit: reply_to carries the message id
-                found.append(
-                    PendingMessage(
-                        mid,
-                        chat_id,
-                        method,
-                        text,
-                        json.loads(markup) if markup else None,
-                        reply_to,
-                        card_of,
-                        attempts,
-                        kind,
-                        edit_card,
-                        markup,
-                    )
-                )
-            return found
-
-        return await self._s.transaction(read)
+        """Messages whose time has come, oldest first, in one transaction: what is coalesced,
+        postponed or rendered on the way (bot/delivery/pending.py) is recorded with the reading."""
+        return await self._s.transaction(
+            lambda conn: due_messages(conn, now, render, limit, edit_interval)
+        )
 
     async def sent(self, message: PendingMessage, message_id: int | None, now: datetime) -> None:
+        """Mark it sent; for a card, also where it is and what it shows now, which the next
+        edit needs: its message id, whether it would change anything, and when it may come."""
+
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE outbox SET done_at = ?, outcome = 'sent' WHERE id = ?",
@@ -321,16 +174,16 @@ class OutboxStore:
         return datetime.fromisoformat(rows[0]) if rows and rows[0] else None
 
     async def prune(self, before: datetime) -> int:
-        """Forget messages sent (or given up) before `before`: the table stays small."""
-        deleted: int = await self._s.transaction(
-            lambda conn: (
-                conn.execute(
-                    "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
-                ).rowcount
-            ),
-            slow=True,
-        )
-        return deleted
+        """Forget messages sent (or given up) before `before`: the table stays small. A month's
+        messages may be many: deleted through the slow connection, off the event loop."""
+
+        async def delete(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", (ts(before),)
+            )
+            return cursor.rowcount
+
+        return await self._s.write_slow(delete)
 
     async def backlog(self) -> int:
         row = await self._s.run(

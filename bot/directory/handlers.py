@@ -11,14 +11,16 @@ import logging
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import CustomContext, ids
-from bot.core.db import Community, utcnow
-from bot.core.i18n import Translator
+from bot.core.commands import CommandSpec, register_commands
+from bot.core.db import utcnow
+from bot.core.i18n import N_, Translator
+from bot.core.records import Community
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
-from bot.core.roles import Role
+from bot.core.roles import Action, Role
 from bot.directory import views
 from bot.directory.rules import normalize_phone
 from bot.directory.store import Contact
@@ -34,13 +36,13 @@ MEMBER = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStat
 
 
 def group_community(context: CustomContext, chat_id: int) -> Community | None:
-    grid = context.storage.chat_grid(chat_id)
-    return context.storage.community(grid.community_id) if grid else None
+    grid = context.registry.chat_grid(chat_id)
+    return context.registry.community(grid.community_id) if grid else None
 
 
 async def is_member(context: CustomContext, community_id: int, user_id: int) -> bool:
     """A member of one of the community's groups, as Telegram knows it now."""
-    for chat in context.storage.group_chats(community_id):
+    for chat in context.registry.group_chats(community_id):
         try:
             member = await context.bot.get_chat_member(chat.id, user_id)
         except TelegramError:
@@ -61,7 +63,7 @@ async def contacts(update: Update, context: CustomContext) -> None:
         roster = await context.contacts.roster(community.id)
         await reply(update, views.roster(t, community.name, roster, phones=False))
         return
-    storage = context.storage
+    storage = context.registry
     held = storage.communities_of(user_id, [r.value for r in Role])
     candidates = storage.communities() if user_id in context.settings.admins else held
     if not candidates:
@@ -94,9 +96,9 @@ async def keeper_community(update: Update, context: CustomContext, how: str) -> 
             return None
     else:
         mine = (
-            context.storage.communities()
+            context.registry.communities()
             if user_id in context.settings.admins
-            else context.storage.communities_of(user_id, KEEPERS)
+            else context.registry.communities_of(user_id, KEEPERS)
         )
         if len(mine) != 1:
             await reply(
@@ -201,7 +203,28 @@ async def remove_contact(update: Update, context: CustomContext) -> None:
     await reply(update, text)
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "contacts", N_("/contacts"), N_("the community's contacts (phones in private)"), contacts
+    ),
+    CommandSpec(
+        "addcontact",
+        N_("/addcontact <kind> <name> <phone> [building]"),
+        N_("add someone to the contacts"),
+        add_contact,
+        action=Action.EDIT_CONTACTS,
+        menu=False,
+    ),
+    CommandSpec(
+        "removecontact",
+        N_("/removecontact <name>"),
+        N_("remove someone from the contacts"),
+        remove_contact,
+        action=Action.EDIT_CONTACTS,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("contacts", contacts))
-    app.add_handler(CommandHandler("addcontact", add_contact))
-    app.add_handler(CommandHandler("removecontact", remove_contact))
+    register_commands(app, COMMANDS)

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.db import Storage, ts
+from bot.core.db import Database, ts
 
 KINDS: tuple[str, ...] = ("party", "volunteer", "committee", "building_head", "grid", "property")
 
@@ -20,7 +20,7 @@ class Contact:
 
 
 class ContactStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def roster(self, community_id: int) -> list[Contact]:

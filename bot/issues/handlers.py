@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
+from bot.core.commands import CommandSpec, register_commands
 from bot.core.db import utcnow
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.render import esc
 from bot.core.replies import command_text, is_private, reply, usage
 from bot.issues import views
@@ -94,7 +95,7 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
     t = context.t
     chat_id, user_id = ids(update)
     command = "/urgent" if priority == "urgent" else "/report"
-    grid = context.storage.chat_grid(chat_id)
+    grid = context.registry.chat_grid(chat_id)
     if grid is None:
         await reply(
             update,
@@ -340,7 +341,7 @@ async def send_card(update: Update, context: CustomContext, issue: Issue) -> Non
 
 def board_scope(context: CustomContext, scope: str, scope_id: int) -> tuple[str, Scope] | None:
     """(title, what to read) of a board: one grid ("g"), or a whole community ("c")."""
-    storage = context.storage
+    storage = context.registry
     if scope == "g":
         grid = storage.grid(scope_id)
         community = storage.community(grid.community_id) if grid else None
@@ -357,13 +358,13 @@ async def board(update: Update, context: CustomContext) -> None:
     t = context.t
     chat_id, _ = ids(update)
     if not is_private(update):
-        grid = context.storage.chat_grid(chat_id)
+        grid = context.registry.chat_grid(chat_id)
         if grid is None:
             await reply(update, t._("This group is not registered yet; register it first."))
             return
         await send_boards(update, context, "g", grid.id)
         return
-    communities = context.storage.communities()
+    communities = context.registry.communities()
     if not communities:
         await reply(update, t._("No grid group is registered yet."))
         return
@@ -495,17 +496,22 @@ async def my_issues(update: Update, context: CustomContext) -> None:
     await reply(update, "\n".join(lines))
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("report", N_("/report <text>"), N_("report a problem"), report),
+    CommandSpec("urgent", N_("/urgent <text>"), N_("report an urgent problem"), urgent),
+    CommandSpec("issue", N_("/issue <N>"), N_("show an issue and its history"), show_issue),
+    CommandSpec("board", N_("/board"), N_("the issue boards"), board),
+    CommandSpec("my", N_("/my"), N_("your reports, what you follow, your sign-ups"), my_issues),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("report", report))
-    app.add_handler(CommandHandler("urgent", urgent))
+    register_commands(app, COMMANDS)
     app.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS & filters.CaptionRegex(REPORT_CAPTION), report_with_media
         )
     )
-    app.add_handler(CommandHandler("issue", show_issue))
-    app.add_handler(CommandHandler("board", board))
-    app.add_handler(CommandHandler("my", my_issues))
     app.add_handler(CallbackQueryHandler(on_follow_button, pattern=rf"^{views.ISSUE}:follow:"))
     app.add_handler(
         CallbackQueryHandler(on_duplicate_button, pattern=keyboards.pattern(views.DUPLICATE))

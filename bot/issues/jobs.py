@@ -30,8 +30,8 @@ async def run_followup(services: Services, now: datetime) -> FollowUp | None:
     done = await services.issues.follow_up(
         now, today, compose=services.notifier.issue_event, remind=services.notifier.overdue
     )
-    await services.storage.prune_processed(now)
-    await OutboxStore(services.storage).prune(now - OUTBOX_KEEP)
+    await services.db.prune_processed(now)
+    await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
     if done is not None:
         log.info(
             "follow-up %s: %d reminders, %d escalated, %d fixed by silence",

@@ -9,20 +9,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import ForceReply, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
+from bot.core.commands import CommandSpec, register_commands
 from bot.core.db import utcnow
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.render import esc, truncate
 from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
-from bot.core.roles import Role
+from bot.core.roles import MODERATORS, Action, Role
 from bot.issues import views
 from bot.issues.handlers import TEXT_LIMIT, parse_number
 from bot.issues.rules.categories import CATEGORY_KEYS
 from bot.issues.rules.followup import validate_sla
-from bot.issues.rules.states import MODERATORS, Allowed, Command, Priority, Reason, State, decide
+from bot.issues.rules.states import Allowed, Command, Priority, Reason, State, decide
 from bot.issues.store import (
     Applied,
     BadTarget,
@@ -494,14 +495,14 @@ async def setsla(update: Update, context: CustomContext) -> None:
     chat_id, user_id = ids(update)
     how = "/setsla 7 14"
     args = split_args(command_text(message))
-    grid = context.storage.chat_grid(chat_id) if not is_private(update) else None
-    community = context.storage.community(grid.community_id) if grid else None
+    grid = context.registry.chat_grid(chat_id) if not is_private(update) else None
+    community = context.registry.community(grid.community_id) if grid else None
     if community is None:
-        held = context.storage.communities_of(user_id, [Role.COMMUNITY.value])
+        held = context.registry.communities_of(user_id, [Role.COMMUNITY.value])
         if user_id in context.settings.admins:
-            held = context.storage.communities()
+            held = context.registry.communities()
         if len(args) == 3:
-            community = context.storage.community_by_name(args[2])
+            community = context.registry.community_by_name(args[2])
         elif len(held) == 1:
             community = held[0]
     if community is None:
@@ -555,11 +556,84 @@ async def setsla(update: Update, context: CustomContext) -> None:
     )
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "escalate",
+        N_("/escalate <N> [note]"),
+        N_("move an issue to the community (物业说)"),
+        handler_for(Command.ESCALATE),
+        action=Action.ESCALATE,
+        menu=False,
+    ),
+    CommandSpec(
+        "close",
+        N_("/close <N> <solution>"),
+        N_("resolve an issue with its solution"),
+        handler_for(Command.CLOSE),
+        action=Action.CLOSE,
+        menu=False,
+    ),
+    CommandSpec(
+        "reopen",
+        N_("/reopen <N> [reason]"),
+        N_("reopen a resolved issue (also its reporter)"),
+        handler_for(Command.REOPEN),
+        action=Action.REOPEN,
+        menu=False,
+    ),
+    CommandSpec(
+        "reject",
+        N_("/reject <N> <reason>"),
+        N_("reject an issue"),
+        handler_for(Command.REJECT),
+        action=Action.REJECT,
+        menu=False,
+    ),
+    CommandSpec(
+        "dup",
+        N_("/dup <N> <M>"),
+        N_("mark #N a duplicate of #M"),
+        handler_for(Command.DUP),
+        action=Action.DUP,
+        menu=False,
+    ),
+    CommandSpec(
+        "priority",
+        N_("/priority <N> minor|major|urgent"),
+        N_("set an issue's priority"),
+        handler_for(Command.PRIORITY),
+        action=Action.PRIORITY,
+        menu=False,
+    ),
+    CommandSpec(
+        "note",
+        N_("/note <N> <text>"),
+        N_("add a progress note"),
+        handler_for(Command.NOTE),
+        action=Action.NOTE,
+        menu=False,
+    ),
+    CommandSpec(
+        "category",
+        N_("/category <N> <category>"),
+        N_("correct an issue's category"),
+        category,
+        action=Action.CATEGORY,
+        menu=False,
+    ),
+    CommandSpec(
+        "setsla",
+        N_("/setsla <remind days> <escalate days>"),
+        N_("follow-up days of your community"),
+        setsla,
+        action=Action.SET_SLA,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    for which in SYNTAX:
-        app.add_handler(CommandHandler(which.value, handler_for(which)))
-    app.add_handler(CommandHandler("setsla", setsla))
-    app.add_handler(CommandHandler("category", category))
+    register_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(on_card_button, pattern=rf"^{views.ISSUE}:"))
     app.add_handler(CallbackQueryHandler(on_fixed_button, pattern=keyboards.pattern(views.FIXED)))
     app.add_handler(

@@ -11,16 +11,15 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.core.db import Storage
 from bot.core.i18n import Catalogs, Translator
-from bot.delivery.cards import issue_card
+from bot.core.registry import Registry
+from bot.core.roles import MODERATORS
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues import views
+from bot.issues.card import issue_card
 from bot.issues.rules.states import Who
 from bot.issues.store import Issue, IssueEvent, IssueSummary
 from bot.meetings import views as meeting_views
-
-MODERATOR_ROLES = ("grid", "property", "community")
 
 
 def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
@@ -28,7 +27,7 @@ def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
 
 
 class Notifier:
-    def __init__(self, storage: Storage, catalogs: Catalogs, admins: frozenset[int]) -> None:
+    def __init__(self, storage: Registry, catalogs: Catalogs, admins: frozenset[int]) -> None:
         self._storage = storage
         self._catalogs = catalogs
         self._admins = admins
@@ -65,7 +64,7 @@ class Notifier:
 
     def moderators(self, community_id: int) -> list[int]:
         """Grid workers, property staff and community officials; superadmins hold every role."""
-        ids = set(self._storage.role_holders(community_id, MODERATOR_ROLES))
+        ids = set(self._storage.role_holders(community_id, MODERATORS))
         ids |= {a for a in self._admins if self._storage.user(a) is not None}
         return sorted(ids)
 

@@ -67,11 +67,11 @@ async def begin(
         "voice": voice,
     }
     if chat_id is not None:
-        grid = context.storage.chat_grid(chat_id)
+        grid = context.registry.chat_grid(chat_id)
         if grid is not None:
             _set_grid(context, grid.id)
             return await ask_category(update, context)
-    grids = [g for c in context.storage.communities() for g in context.storage.grids_of(c.id)]
+    grids = [g for c in context.registry.communities() for g in context.registry.grids_of(c.id)]
     if not grids:
         await reply(
             update,
@@ -89,10 +89,10 @@ async def begin(
 
 def _set_grid(context: CustomContext, grid_id: int) -> None:
     draft = _draft(context)
-    grid = context.storage.grid(grid_id)
+    grid = context.registry.grid(grid_id)
     assert grid is not None
     draft["grid_id"], draft["community_id"] = grid.id, grid.community_id
-    groups = [c for c in context.storage.group_chats(grid.community_id) if c.grid_id == grid.id]
+    groups = [c for c in context.registry.group_chats(grid.community_id) if c.grid_id == grid.id]
     draft["chat_id"] = groups[0].id if groups else None
 
 
@@ -146,7 +146,7 @@ async def on_menu(update: Update, context: CustomContext) -> int:
 
 async def ask_community(update: Update, context: CustomContext) -> int:
     t = context.t
-    communities = [c for c in context.storage.communities() if context.storage.grid_ids(c.id)]
+    communities = [c for c in context.registry.communities() if context.registry.grid_ids(c.id)]
     buttons = [keyboards.button(c.name, PREFIX, "c", c.id) for c in communities[:30]]
     await reply(
         update,
@@ -164,8 +164,8 @@ async def on_grid_step(update: Update, context: CustomContext) -> int:
     number = data.number(1) if data else None
     await query.answer()
     t = context.t
-    if kind == "c" and number is not None and context.storage.community(number) is not None:
-        grids = context.storage.grids_of(number)
+    if kind == "c" and number is not None and context.registry.community(number) is not None:
+        grids = context.registry.grids_of(number)
         if len(grids) == 1:
             _set_grid(context, grids[0].id)
             return await ask_category(update, context)
@@ -176,7 +176,7 @@ async def on_grid_step(update: Update, context: CustomContext) -> int:
             InlineKeyboardMarkup([*keyboards.rows(buttons, 3).inline_keyboard, _cancel_row(t)]),
         )
         return GRID
-    if kind == "g" and number is not None and context.storage.grid(number) is not None:
+    if kind == "g" and number is not None and context.registry.grid(number) is not None:
         _set_grid(context, number)
         return await ask_category(update, context)
     return GRID
@@ -360,8 +360,8 @@ async def on_anonymous(update: Update, context: CustomContext) -> int:
     t = context.t
     _, user_id = ids(update)
     preview = [t._("<b>Please check your report:</b>")]
-    grid = context.storage.grid(draft["grid_id"])
-    community = context.storage.community(draft["community_id"])
+    grid = context.registry.grid(draft["grid_id"])
+    community = context.registry.community(draft["community_id"])
     if grid and community:
         preview.append(f"🏘 {esc(community.name)} · {esc(grid.name)}")
     preview.append(views.category_name(t, draft["category"]))

@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.core.db import Storage, from_ts, ts
+import aiosqlite
+
+from bot.core.db import Database, from_ts, ts
 from bot.delivery.outbox_store import OutboxItem, enqueue
 from bot.issues.rules import followup, ratelimit
 from bot.issues.rules.similarity import best_match
@@ -369,17 +371,15 @@ def _change(
 
 
 class IssueStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def _write(
         self,
         fn: Callable[[sqlite3.Connection], object],
         update_id: int | None,
-        *,
-        slow: bool = False,
     ) -> object:
-        result = await self._s.transaction(fn, update_id=update_id, slow=slow)
+        result = await self._s.transaction(fn, update_id=update_id)
         self._s.outbox_signal.set()
         return result
 
@@ -757,6 +757,11 @@ class IssueStore:
         None when it already ran today (a restart after 09:00 must not remind twice).
         """
 
+        candidates = await self._s.read_slow(_follow_up_candidates)
+        if candidates.last_run is not None and candidates.last_run >= today:
+            return None
+        plan = _plan_follow_up(candidates, now)
+
         def body(conn: sqlite3.Connection) -> FollowUp | None:
             row = conn.execute("SELECT last_run FROM job_runs WHERE name = 'followup'").fetchone()
             if row is not None and row[0] >= today:
@@ -766,60 +771,11 @@ class IssueStore:
                 " ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run",
                 (today,),
             )
-            slas = {
-                cid: (r, e)
-                for cid, r, e in conn.execute(
-                    "SELECT community_id, sla_remind_days, sla_escalate_days FROM community_settings"
-                )
-            }
-            done = FollowUp()
-            stale = conn.execute(
-                "SELECT id, community_id, updated_at FROM issues WHERE state = 'open' ORDER BY id"
-            ).fetchall()
-            overdue: dict[int, list[int]] = {}
-            for issue_id, community_id, updated in stale:
-                remind_days, escalate_days = slas.get(community_id, (7, 14))
-                changed = datetime.fromisoformat(updated)
-                if followup.should_auto_escalate(changed, now, escalate_days):
-                    issue = load_issue(conn, issue_id)
-                    assert issue is not None
-                    _change(
-                        conn,
-                        issue,
-                        Command.AUTO_ESCALATE,
-                        "escalated",
-                        None,
-                        now,
-                        compose,
-                        note=str(escalate_days),
-                    )
-                    done.escalated.append(issue_id)
-                elif followup.overdue_since(changed, now, remind_days):
-                    overdue.setdefault(community_id, []).append(issue_id)
-            for community_id, ids in overdue.items():
-                marks = ",".join("?" * len(ids))
-                rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.id IN ({marks})"
-                    " ORDER BY i.updated_at",
-                    ids,
-                ).fetchall()
-                summaries = [summary_row(r) for r in rows]
-                done.reminders[community_id] = summaries
-                remind_days, escalate_days = slas.get(community_id, (7, 14))
-                enqueue(conn, remind(community_id, remind_days, escalate_days, summaries), now)
-            for issue_id, resolved in conn.execute(
-                "SELECT id, resolved_at FROM issues WHERE state = 'resolved'"
-                " AND fixed_state = 'asked'"
-            ).fetchall():
-                if followup.fixed_by_silence(datetime.fromisoformat(resolved), now):
-                    conn.execute(
-                        "UPDATE issues SET fixed_state = 'fixed' WHERE id = ?", (issue_id,)
-                    )
-                    _history(conn, issue_id, now, None, "fixed_by_silence", None, None, None)
-                    done.fixed_by_silence.append(issue_id)
-            return done
+            return _apply_follow_up(conn, plan, candidates.slas, now, compose, remind)
 
-        result = await self._write(body, None, slow=True)  # the whole town's overdue issues
+        # The town's candidates were read off the loop; applying them is short (one transaction
+        # that re-checks each issue, so a change made meanwhile wins).
+        result = await self._write(body, None)
         assert result is None or isinstance(result, FollowUp)
         return result
 
@@ -848,3 +804,106 @@ class IssueStore:
             ),
             update_id=update_id,
         )
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """What the daily follow-up looks at, read in one go off the event loop."""
+
+    last_run: str | None
+    slas: dict[int, tuple[int, int]]  # community → (remind days, escalate days)
+    open_issues: list[tuple[int, int, str]]  # id, community, updated_at
+    asked: list[tuple[int, str]]  # resolved issues whose reporter was asked "Fixed?": id, when
+
+
+@dataclass(frozen=True)
+class _Plan:
+    escalate: list[tuple[int, str, int]]  # issue, its updated_at as read, escalate days
+    overdue: dict[int, list[tuple[int, str]]]  # community → (issue, updated_at as read)
+    fixed: list[int]
+
+
+async def _follow_up_candidates(conn: aiosqlite.Connection) -> _Candidates:
+    rows = list(
+        await conn.execute_fetchall("SELECT last_run FROM job_runs WHERE name = 'followup'")
+    )
+    slas = {
+        int(cid): (int(r), int(e))
+        for cid, r, e in await conn.execute_fetchall(
+            "SELECT community_id, sla_remind_days, sla_escalate_days FROM community_settings"
+        )
+    }
+    open_issues = [
+        (int(i), int(c), str(u))
+        for i, c, u in await conn.execute_fetchall(
+            "SELECT id, community_id, updated_at FROM issues WHERE state = 'open' ORDER BY id"
+        )
+    ]
+    asked = [
+        (int(i), str(r))
+        for i, r in await conn.execute_fetchall(
+            "SELECT id, resolved_at FROM issues WHERE state = 'resolved' AND fixed_state = 'asked'"
+        )
+    ]
+    return _Candidates(rows[0][0] if rows else None, slas, open_issues, asked)
+
+
+def _plan_follow_up(found: _Candidates, now: datetime) -> _Plan:
+    """The follow-up rules applied to what was read: pure arithmetic, no database."""
+    plan = _Plan([], {}, [])
+    for issue_id, community_id, updated in found.open_issues:
+        remind_days, escalate_days = found.slas.get(community_id, (7, 14))
+        changed = datetime.fromisoformat(updated)
+        if followup.should_auto_escalate(changed, now, escalate_days):
+            plan.escalate.append((issue_id, updated, escalate_days))
+        elif followup.overdue_since(changed, now, remind_days):
+            plan.overdue.setdefault(community_id, []).append((issue_id, updated))
+    for issue_id, resolved in found.asked:
+        if followup.fixed_by_silence(datetime.fromisoformat(resolved), now):
+            plan.fixed.append(issue_id)
+    return plan
+
+
+def _apply_follow_up(
+    conn: sqlite3.Connection,
+    plan: _Plan,
+    slas: dict[int, tuple[int, int]],
+    now: datetime,
+    compose: Compose,
+    remind: Callable[[int, int, int, list[IssueSummary]], list[OutboxItem]],
+) -> FollowUp:
+    """Each planned change, if its issue is still as it was read (else a change came first)."""
+    done = FollowUp()
+    for issue_id, updated, escalate_days in plan.escalate:
+        issue = load_issue(conn, issue_id)
+        if issue is None or issue.state != "open" or ts(issue.updated_at) != updated:
+            continue
+        _change(
+            conn, issue, Command.AUTO_ESCALATE, "escalated", None, now, compose,
+            note=str(escalate_days),
+        )  # fmt: skip
+        done.escalated.append(issue_id)
+    for community_id, items in plan.overdue.items():
+        ids = [i for i, _ in items]
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(
+            f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.id IN ({marks})"
+            " AND i.state = 'open' ORDER BY i.updated_at",
+            ids,
+        ).fetchall()
+        if not rows:
+            continue
+        summaries = [summary_row(r) for r in rows]
+        done.reminders[community_id] = summaries
+        remind_days, escalate_days = slas.get(community_id, (7, 14))
+        enqueue(conn, remind(community_id, remind_days, escalate_days, summaries), now)
+    for issue_id in plan.fixed:
+        changed = conn.execute(
+            "UPDATE issues SET fixed_state = 'fixed' WHERE id = ? AND state = 'resolved'"
+            " AND fixed_state = 'asked'",
+            (issue_id,),
+        ).rowcount
+        if changed:
+            _history(conn, issue_id, now, None, "fixed_by_silence", None, None, None)
+            done.fixed_by_silence.append(issue_id)
+    return done

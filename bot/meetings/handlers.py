@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import time
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.db import Community, utcnow
+from bot.core.commands import PRIVATE, CommandSpec, register_commands
+from bot.core.db import utcnow
+from bot.core.i18n import N_
+from bot.core.records import Community
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, usage
-from bot.core.roles import Role
+from bot.core.roles import Action, Role
 from bot.issues import moderation
 from bot.issues import views as issue_views
 from bot.issues.rules.states import Command
@@ -35,13 +38,13 @@ def parse_time(text: str) -> time | None:
 
 def official_communities(context: CustomContext, user_id: int) -> list[Community]:
     if user_id in context.settings.admins:
-        return context.storage.communities()
-    return context.storage.communities_of(user_id, [Role.COMMUNITY.value])
+        return context.registry.communities()
+    return context.registry.communities_of(user_id, [Role.COMMUNITY.value])
 
 
 def here(context: CustomContext, chat_id: int) -> Community | None:
-    grid = context.storage.chat_grid(chat_id)
-    return context.storage.community(grid.community_id) if grid else None
+    grid = context.registry.chat_grid(chat_id)
+    return context.registry.community(grid.community_id) if grid else None
 
 
 async def setmeeting(update: Update, context: CustomContext) -> None:
@@ -116,8 +119,8 @@ async def meeting(update: Update, context: CustomContext) -> None:
     if community is not None:
         communities = [community]
     else:
-        communities = context.storage.communities_of(user_id, [r.value for r in Role]) or (
-            context.storage.communities()
+        communities = context.registry.communities_of(user_id, [r.value for r in Role]) or (
+            context.registry.communities()
         )
     if not communities:
         await reply(update, t._("No grid group is registered yet."))
@@ -150,7 +153,7 @@ async def remind(update: Update, context: CustomContext) -> None:
         return
     community = here(context, chat_id) if not is_private(update) else None
     if community is None:
-        communities = context.storage.communities()
+        communities = context.registry.communities()
         if len(communities) != 1:
             buttons = [
                 keyboards.button(c.name, REMIND, int(choice), c.id) for c in communities[:30]
@@ -185,7 +188,7 @@ async def on_remind_button(update: Update, context: CustomContext) -> None:
     assert query is not None
     data = keyboards.decode(query.data)
     on, community_id = (data.number(0), data.number(1)) if data else (None, None)
-    community = context.storage.community(community_id) if community_id is not None else None
+    community = context.registry.community(community_id) if community_id is not None else None
     if on not in (0, 1) or community is None:
         await query.answer(context.ut._("This button is no longer valid."))
         return
@@ -301,11 +304,35 @@ async def after_minutes_answer(
     await next_item(update, context, issue.community_id)
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "meeting", N_("/meeting"), N_("the next residents' meeting and its agenda"), meeting
+    ),
+    CommandSpec(
+        "remind", N_("/remind on|off"), N_("the meeting reminder, on the meeting day"), remind
+    ),
+    CommandSpec(
+        "setmeeting",
+        N_("/setmeeting <day> <HH:MM> <place>"),
+        N_("when and where the monthly meeting is"),
+        setmeeting,
+        action=Action.SET_MEETING,
+        menu=False,
+    ),
+    CommandSpec(
+        "minutes",
+        N_("/minutes"),
+        N_("decide the last meeting's agenda, item by item (private)"),
+        minutes,
+        where=PRIVATE,
+        action=Action.MINUTES,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("setmeeting", setmeeting))
-    app.add_handler(CommandHandler("meeting", meeting))
-    app.add_handler(CommandHandler("remind", remind))
-    app.add_handler(CommandHandler("minutes", minutes))
+    register_commands(app, COMMANDS)
     app.add_handler(
         CallbackQueryHandler(on_minutes_button, pattern=keyboards.pattern(views.MINUTES))
     )

@@ -71,7 +71,7 @@ async def schedule_meeting(
 
 
 async def _schedule_all_meetings(context: CustomContext) -> None:
-    for community in context.bot_data.storage.communities():
+    for community in context.bot_data.registry.communities():
         await schedule_meeting(context.application, community.id)
 
 

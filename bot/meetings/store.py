@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.core.db import Storage, ts
+from bot.core.db import Database, ts
 from bot.delivery.outbox_store import OutboxItem, enqueue
 from bot.issues.store import SUMMARY_COLUMNS, IssueSummary, summary_row
 
@@ -61,7 +61,7 @@ def _subscribers(conn: sqlite3.Connection, community_id: int, admins: Collection
 
 
 class MeetingStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def settings(self, community_id: int) -> MeetingSettings:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -16,11 +17,11 @@ from bot.activities import handlers as activities
 from bot.config import SUPPORTED_LOCALES, normalize_locale
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.commands import Where, visible_commands
-from bot.core.i18n import Translator
+from bot.core.commands import PRIVATE, CommandSpec, Where, register_commands, visible_commands
+from bot.core.i18n import N_, Translator
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, usage
-from bot.core.roles import Action, Role
+from bot.core.roles import Action, Actor, Role
 from bot.directory import handlers as directory
 from bot.issues import handlers as issues
 from bot.meetings import handlers as meetings
@@ -93,6 +94,7 @@ async def start(update: Update, context: CustomContext) -> None:
 
 def help_text(
     t: Translator,
+    commands: Sequence[CommandSpec],
     where: Where,
     roles: frozenset[Role],
     *,
@@ -101,7 +103,8 @@ def help_text(
     community: str | None,
 ) -> str:
     lines = [t._("<b>What you can do here</b>")]
-    for spec in visible_commands(where, roles, superadmin=superadmin, chat_admin=chat_admin):
+    actor = Actor(0, roles, superadmin)
+    for spec in visible_commands(commands, where, actor, chat_admin=chat_admin):
         lines.append(f"<code>{esc(t._(spec.usage))}</code> — {esc(t._(spec.description))}")
     if superadmin:
         lines.append(t._("You are a superadmin: you may do everything everywhere."))
@@ -126,7 +129,7 @@ async def help_command(update: Update, context: CustomContext) -> None:
 
 async def send_help(update: Update, context: CustomContext) -> None:
     chat_id, user_id = ids(update)
-    storage = context.storage
+    storage = context.registry
     superadmin = user_id in context.settings.admins
     if is_private(update):
         roles = frozenset(
@@ -134,6 +137,7 @@ async def send_help(update: Update, context: CustomContext) -> None:
         )
         text = help_text(
             context.t,
+            context.bot_data.commands,
             Where.PRIVATE,
             roles,
             superadmin=superadmin,
@@ -147,6 +151,7 @@ async def send_help(update: Update, context: CustomContext) -> None:
         chat_admin = await is_chat_admin(context, chat_id, user_id)
         text = help_text(
             context.t,
+            context.bot_data.commands,
             Where.GROUP,
             actor.roles,
             superadmin=superadmin,
@@ -196,7 +201,7 @@ async def set_language(
     update: Update, context: CustomContext, chat_id: int, user_id: int, locale: str
 ) -> str | None:
     """Apply a language choice; returns a refusal for a popup, or None when done."""
-    storage = context.storage
+    storage = context.registry
     if is_private(update):
         await storage.set_user_locale(user_id, locale, update_id=context.update_id)
         new_t = context.catalogs.get(locale)
@@ -311,10 +316,15 @@ async def private_text(update: Update, context: CustomContext) -> None:
     )
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", N_("/start"), N_("open the menu"), start, where=PRIVATE),
+    CommandSpec("help", N_("/help"), N_("what you can do here"), help_command),
+    CommandSpec("lang", N_("/lang zh|en"), N_("choose the language"), lang),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CommandHandler("lang", lang))
+    register_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(on_lang_button, pattern=keyboards.pattern(LANG)))
     app.add_handler(CallbackQueryHandler(on_menu_button, pattern=keyboards.pattern(MENU)))
 

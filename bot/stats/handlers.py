@@ -10,13 +10,16 @@ import asyncio
 import io
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot.context import CustomContext, ids
-from bot.core.db import Community, utcnow
+from bot.core.commands import CommandSpec, register_commands
+from bot.core.db import utcnow
+from bot.core.i18n import N_
+from bot.core.records import Community
 from bot.core.render import esc, truncate
 from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
-from bot.core.roles import MODERATOR_ROLES
+from bot.core.roles import MODERATORS, Action
 from bot.stats import charts, views
 from bot.stats.store import Month
 
@@ -28,7 +31,7 @@ def _community(
     context: CustomContext, chat_id: int, user_id: int, private: bool, words: list[str]
 ) -> tuple[Community | None, list[str]]:
     """The community asked about, and the words left once its name was taken out."""
-    storage = context.storage
+    storage = context.registry
     if not private:
         grid = storage.chat_grid(chat_id)
         here = storage.community(grid.community_id) if grid else None
@@ -42,13 +45,13 @@ def _community(
     held = (
         storage.communities()
         if user_id in context.settings.admins
-        else storage.communities_of(user_id, [r.value for r in MODERATOR_ROLES])
+        else storage.communities_of(user_id, [r.value for r in MODERATORS])
     )
     return (held[0] if len(held) == 1 else None), words
 
 
 def _moderates_somewhere(context: CustomContext, user_id: int) -> bool:
-    return bool(context.storage.communities_of(user_id, [r.value for r in MODERATOR_ROLES]))
+    return bool(context.registry.communities_of(user_id, [r.value for r in MODERATORS]))
 
 
 def parse_month(words: list[str], today: Month) -> Month | None:
@@ -123,11 +126,23 @@ async def stats(update: Update, context: CustomContext) -> None:
 
 def _grid_namer(context: CustomContext) -> views.GridName:
     def name(grid_id: int) -> str:
-        grid = context.storage.grid(grid_id)
+        grid = context.registry.grid(grid_id)
         return grid.name if grid else f"#{grid_id}"
 
     return name
 
 
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "stats",
+        N_("/stats [YYYY-MM]"),
+        N_("a month's figures, with a chart"),
+        stats,
+        action=Action.STATS,
+        menu=False,
+    ),
+)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("stats", stats))
+    register_commands(app, COMMANDS)

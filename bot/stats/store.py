@@ -16,15 +16,17 @@ By category and by grid: the same four counts, by the issue's category and grid 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.db import Storage, ts
+import aiosqlite
+
+from bot.core.db import Database, ts
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 FIRST_YEAR = 2000
@@ -173,7 +175,7 @@ def _figures(rows: _Rows, month: Month, tz: ZoneInfo) -> MonthFigures:
 
 
 class StatsStore:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Database) -> None:
         self._s = storage
 
     async def months(
@@ -188,21 +190,24 @@ class StatsStore:
         hi = ts(max(m.next.start(tz) for m in months))
         span = (community_id, lo, hi)
 
-        def read(conn: sqlite3.Connection) -> _Rows:
-            conn.execute("BEGIN")
+        async def read(conn: aiosqlite.Connection) -> _Rows:
+            # One read transaction, so that the months agree with each other.
+            await conn.execute("BEGIN")
             try:
-                return _Rows(
-                    {
-                        m: conn.execute(
+                raised: dict[Month, list[Any]] = {
+                    m: list(
+                        await conn.execute_fetchall(
                             _RAISED, (community_id, ts(m.start(tz)), ts(m.next.start(tz)))
-                        ).fetchall()
-                        for m in months
-                    },
-                    conn.execute(_ACTIONS, (*span, *KINDS)).fetchall(),
-                    conn.execute(_SIGNUPS, span).fetchall(),
-                )
+                        )
+                    )
+                    for m in months
+                }
+                actions: list[Any] = list(await conn.execute_fetchall(_ACTIONS, (*span, *KINDS)))
+                signups: list[Any] = list(await conn.execute_fetchall(_SIGNUPS, span))
             finally:
-                conn.execute("COMMIT")
+                await conn.execute("COMMIT")
+            return _Rows(raised, actions, signups)
 
-        rows = await self._s.run(read, slow=True)
+        # A month of a busy community may take a while: read off the event loop.
+        rows = await self._s.read_slow(read)
         return [_figures(rows, m, tz) for m in months]

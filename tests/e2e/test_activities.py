@@ -170,7 +170,7 @@ async def test_200_concurrent_presses_on_the_last_seats_never_oversell(world: Wo
     assert len(confirmed) == 10
     await world.settle()
     assert world.app is not None
-    rows = await world.app.bot_data.storage.query(
+    rows = await world.app.bot_data.db.query(
         "SELECT status, count(*), sum(party) FROM signups GROUP BY status ORDER BY status"
     )
     assert rows == [("confirmed", 10, 10), ("waitlisted", 190, 190)]
@@ -184,7 +184,7 @@ async def test_deadline_and_closed_activities(world: World) -> None:
     t = await town(world, residents=1)
     assert world.app is not None
     services = world.app.bot_data
-    grid = services.storage.chat_grid(t.groups[0].id)
+    grid = services.registry.chat_grid(t.groups[0].id)
     assert grid is not None
     start = utcnow() + timedelta(days=2)
     draft = await services.activities.create_draft(

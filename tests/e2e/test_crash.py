@@ -4,7 +4,6 @@ SIGKILL and started again against the same emulator and database."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import sys
@@ -13,20 +12,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from emulator import Emulator
-from tests.conftest import SUPERADMIN_ID, TOKEN
+from emulator.harness import SUPERADMIN_ID, process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
 async def bot_process(emu: Emulator, db: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MULIN_", "TELEGRAM_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": emu.api_url,
-        "MULIN_DB": str(db),
-        "MULIN_ADMINS": str(SUPERADMIN_ID),
-    }
+    env = process_env(emu, db)
     polls = len(emu.calls("getUpdates"))
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

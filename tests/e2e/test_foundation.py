@@ -266,7 +266,7 @@ async def test_removed_group_becomes_inactive_and_comes_back(world: World) -> No
     admin = world.superadmin()
     group = await world.registered_group("海景湾二期", "西安村", "第8网格")
     assert world.app is not None
-    storage = world.app.bot_data.storage
+    storage = world.app.bot_data.registry
     await world.emu.remove_bot(group, by=admin)
     await world.settle()
     chat = storage.chat(group.id)
@@ -288,7 +288,7 @@ async def test_supergroup_upgrade_keeps_the_registration(world: World) -> None:
     assert "本群还没有登记" not in (reply.text or "")
     await world.restart_bot()
     assert world.app is not None
-    grid = world.app.bot_data.storage.chat_grid(supergroup.id)
+    grid = world.app.bot_data.registry.chat_grid(supergroup.id)
     assert grid is not None and grid.name == "第8网格"
     del admin
 

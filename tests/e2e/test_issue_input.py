@@ -90,7 +90,7 @@ class Grid:
 
     async def issue_count(self) -> int:
         assert self.world.app is not None
-        storage = self.world.app.bot_data.storage
+        storage = self.world.app.bot_data.db
         return int(
             await storage.run(
                 lambda conn: conn.execute("SELECT count(*) FROM issues").fetchone()[0]

@@ -242,7 +242,7 @@ async def seed(world: World, g: Grid8, texts: list[str]) -> None:
     Telegram's 20-messages-a-minute group limit."""
     assert world.app is not None
     services = world.app.bot_data
-    grid = services.storage.chat_grid(g.group.id)
+    grid = services.registry.chat_grid(g.group.id)
     assert grid is not None
     for i, text in enumerate(texts):
         reporter = (g.amei, g.bo, g.chen)[i % 3]
@@ -374,7 +374,7 @@ async def test_a_group_that_removed_the_bot_does_not_stop_notifications(world: W
     # one refusal (the blocked user), learnt from: the next notification is not even tried
     assert [(e.status, e.params["chat_id"]) for e in world.emu.errors] == [(403, g.bo.id)]
     assert world.app is not None
-    user = world.app.bot_data.storage.user(g.bo.id)
+    user = world.app.bot_data.registry.user(g.bo.id)
     assert user is not None and user.blocked
     await world.say(g.lin, world.emu.private_chat(g.lin), "/note 1 明天来修")
     assert len(world.emu.errors) == 1

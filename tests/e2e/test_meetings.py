@@ -34,7 +34,7 @@ async def with_agenda(world: World) -> Grid8:
 
 def community_id(world: World, g: Grid8) -> int:
     assert world.app is not None
-    grid = world.app.bot_data.storage.chat_grid(g.group.id)
+    grid = world.app.bot_data.registry.chat_grid(g.group.id)
     assert grid is not None
     return grid.community_id
 

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.db import SeenUser, Storage, utcnow
+from bot.core.db import utcnow
+from bot.core.records import SeenUser
+from bot.core.registry import Registry
 from bot.issues.rules.categories import suggest
 from bot.issues.store import IssueStore, NewIssue
 from emulator import Emulator
-from tests.conftest import SUPERADMIN_ID, TOKEN, World
+from emulator.harness import process_env
+from tests.conftest import SUPERADMIN_ID, World
 from tests.e2e.test_crash import ROOT, bot_process, rows
 from tests.e2e.test_issues import grid8
 
@@ -34,13 +37,9 @@ def free_port() -> int:
 async def test_webhook_mode_end_to_end(emu: Emulator, tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/mulin-hook"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MULIN_", "TELEGRAM_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": emu.api_url,
-        "MULIN_DB": str(tmp_path / "hook.sqlite3"),
-        "MULIN_WEBHOOK_SECRET": "s3cret-token",
-    }
+    env = process_env(
+        emu, tmp_path / "hook.sqlite3", admins=(), MULIN_WEBHOOK_SECRET="s3cret-token"
+    )
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -72,8 +71,8 @@ async def test_webhook_mode_end_to_end(emu: Emulator, tmp_path: Path) -> None:
 
 async def test_backup_while_writing_gives_a_consistent_copy(tmp_path: Path) -> None:
     db = tmp_path / "live.sqlite3"
-    storage = await Storage.open(db)
-    issues = IssueStore(storage)
+    storage = await Registry.open(db)
+    issues = IssueStore(storage.db)
     await storage.see(SeenUser(1, "阿美", None, None, "zh"), -1, "group", "群")
     reg = await storage.register_chat(-1, "西安村", "第8网格", by=1)
     stop = asyncio.Event()

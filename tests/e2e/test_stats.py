@@ -53,7 +53,7 @@ async def seed(world: World, g: Grid8) -> None:
     """
     assert world.app is not None
     services = world.app.bot_data
-    storage, issues = services.storage, services.issues
+    storage, issues = services.registry, services.issues
     grid_8 = storage.chat_grid(g.group.id)
     assert grid_8 is not None
     admin = world.superadmin().id
@@ -276,7 +276,7 @@ async def test_stats_refusals(world: World) -> None:
     # a superadmin with several communities must name one
     admin = world.superadmin()
     assert world.app is not None
-    await world.app.bot_data.storage.register_chat(-100910, "鸿塔社区", "第1网格", admin.id)
+    await world.app.bot_data.registry.register_chat(-100910, "鸿塔社区", "第1网格", admin.id)
     answer = await world.say_one(admin, world.emu.private_chat(admin), "/stats 2025-03")
     assert answer.text == "⚠️ 请在网格群里发送，或加上社区名。\n请这样写：/stats 2026-03 西安村"
 

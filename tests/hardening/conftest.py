@@ -22,9 +22,6 @@ T = TypeVar("T")
 APOLOGIES = ("抱歉，我这边出了点问题", "Sorry, something went wrong")
 
 
-UNPACED = {"MULIN_RATE_OVERALL": "0", "MULIN_RATE_GROUP": "0"}
-
-
 def unpaced(settings: Settings) -> Settings:
     """The bot without its own pacing (the documented MULIN_RATE_* settings at 0). These tests
     are about answers, permissions and crashes, not pacing; paced, the fuzz would spend most of
@@ -36,9 +33,7 @@ def unpaced(settings: Settings) -> Settings:
 @pytest.fixture
 async def fast(world: World) -> World:
     """The harness's world (the real bot, the emulator over HTTP, a SQLite file), unpaced."""
-    await world.stop_bot()
-    world.settings = unpaced(world.settings)
-    await world.start_bot()
+    await world.restart_bot(unpaced(world.settings))
     return world
 
 

@@ -1,5 +1,5 @@
 """Every bad input answered (issue 7, Deliver 4): Hypothesis sends arbitrary text after every
-command of `bot.core.commands.COMMANDS` (and unknown ones), as a resident, a grid worker, a community
+command of `bot.features.all_commands()` (and unknown ones), as a resident, a grid worker, a community
 official, an organizer and a superadmin, in private chat and in registered groups.
 
 For each command sent, the property is:
@@ -41,17 +41,18 @@ from hypothesis import settings as budget
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.core.commands import COMMANDS
 from bot.core.db import utcnow
+from bot.features import all_commands
 from emulator import Chat, Emulator, Message, User
-from tests.conftest import SUPERADMIN_ID, TOKEN, World
+from emulator.harness import bot_settings
+from tests.conftest import SUPERADMIN_ID, World
 from tests.hardening.conftest import Watch, apologies, db_rows, on_loop, outbox_sent
 
 HOME = "西安村"
 AWAY = "鸿塔社区"
 ROLES = ("resident", "grid", "community", "organizer", "superadmin")
 UNKNOWN = ("zzz", "zzz@mulin_bot")  # bare: left alone in groups; addressed: answered
-SLOTS: tuple[str, ...] = (*(c.name for c in COMMANDS), *UNKNOWN)
+SLOTS: tuple[str, ...] = (*(c.name for c in all_commands()), *UNKNOWN)
 MODERATION = frozenset({"escalate", "close", "reopen", "reject", "dup", "priority", "note"})
 # One superadmin per command for the private batches (MULIN_ADMINS lists them all).
 ADMIN_POOL = tuple(910_001 + i for i in range(len(SLOTS)))
@@ -160,14 +161,7 @@ def args_of(text: str) -> str:
 @pytest.fixture
 def settings(tmp_path: Path, emu: Emulator) -> Settings:
     """The harness's settings with a pool of superadmins (one per command)."""
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": emu.api_url,
-            "MULIN_DB": str(tmp_path / "mulin.sqlite3"),
-            "MULIN_ADMINS": ",".join(str(i) for i in (SUPERADMIN_ID, *ADMIN_POOL)),
-        }
-    )
+    return bot_settings(emu, tmp_path / "mulin.sqlite3", admins=(SUPERADMIN_ID, *ADMIN_POOL))
 
 
 @dataclass

@@ -28,11 +28,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
-from bot.config import Settings
-from bot.core.commands import COMMANDS
 from bot.core.db import utcnow
+from bot.features import all_commands
 from emulator import Chat, Emulator, Message, User
-from tests.conftest import SUPERADMIN_ID, TOKEN, World
+from emulator.harness import bot_settings
+from tests.conftest import TOKEN, World
 from tests.hardening.conftest import apologies, outbox_sent, unpaced
 
 SHARED_LOOP = pytest.mark.asyncio(loop_scope="module")  # the module's bot lives on it
@@ -156,15 +156,7 @@ async def build(world: World) -> Town:
 async def town(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Town]:
     db = tmp_path_factory.mktemp("matrix") / "mulin.sqlite3"
     async with Emulator(token=TOKEN, bot_username="mulin_bot", bot_name="睦邻") as emu:
-        settings = Settings.from_env(
-            {
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": emu.api_url,
-                "MULIN_DB": str(db),
-                "MULIN_ADMINS": str(SUPERADMIN_ID),
-            }
-        )
-        world = World(emu, unpaced(settings))
+        world = World(emu, unpaced(bot_settings(emu, db)))
         world.superadmin()
         await world.start_bot()
         try:
@@ -582,4 +574,4 @@ async def test_help_shows_health_only_to_superadmins(town: Town) -> None:
 
 def test_the_matrix_covers_every_other_command() -> None:
     rows = {r.id.split("-")[0] for r in ROWS}
-    assert {c.name for c in COMMANDS} - ISSUE_MATRIX - rows == set()
+    assert {c.name for c in all_commands()} - ISSUE_MATRIX - rows == set()

@@ -42,8 +42,8 @@ import pytest
 
 from bot.core.db import utcnow
 from emulator import CallbackAnswer, Chat, Emulator, Message, User
+from emulator.harness import SUPERADMIN_ID, process_env
 from emulator.server import HANDLERS
-from tests.conftest import SUPERADMIN_ID, TOKEN
 from tests.hardening.conftest import apologies, db_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,13 +61,7 @@ POOL = (
 
 async def start_bot(emu: Emulator, db: Path) -> asyncio.subprocess.Process:
     """`python -m bot run` against the emulator, as deployed: once it polls for updates."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MULIN_", "TELEGRAM_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": emu.api_url,
-        "MULIN_DB": str(db),
-        "MULIN_ADMINS": str(SUPERADMIN_ID),
-    }
+    env = process_env(emu, db)
     polls = len(emu.calls("getUpdates"))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run",

@@ -3,16 +3,22 @@ made while an edit is on its way."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.db import SeenUser, Storage, utcnow
+from bot.core.db import utcnow
+from bot.core.i18n import Catalogs
+from bot.core.records import SeenUser
+from bot.core.registry import Registry
+from bot.delivery.cards import CardRenderer
 from bot.delivery.outbox_store import (
     CARD_EDIT_INTERVAL,
     OutboxItem,
@@ -20,6 +26,7 @@ from bot.delivery.outbox_store import (
     card_refresh,
     enqueue,
 )
+from bot.issues.card import issue_card_renderer
 from bot.issues.rules.categories import suggest
 from bot.issues.store import Created, IssueStore, NewIssue
 
@@ -40,18 +47,18 @@ class Card:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[tuple[Storage, OutboxStore, int]]:
-    storage = await Storage.open(tmp_path / "o.sqlite3")
+async def world(tmp_path: Path) -> AsyncIterator[tuple[Registry, OutboxStore, int]]:
+    storage = await Registry.open(tmp_path / "o.sqlite3")
     await storage.see(SeenUser(1, "阿美", None, None, "zh"), GROUP, "group", "第8网格群")
     reg = await storage.register_chat(GROUP, "西安村", "第8网格", by=1)
     text = "3号楼路灯不亮"
-    created = await IssueStore(storage).create(
+    created = await IssueStore(storage.db).create(
         NewIssue(1, reg.community.id, reg.grid.id, GROUP, text, suggest(text)),
         now=utcnow(),
         compose=lambda event: [OutboxItem(GROUP, "card v1", card_of=event.issue.id)],
     )
     assert isinstance(created, Created)
-    store = OutboxStore(storage)
+    store = OutboxStore(storage.db)
     (card,) = await store.due(utcnow(), Card())
     await store.sent(card, 555, utcnow())  # the card is in the group as message 555
     try:
@@ -60,19 +67,21 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[Storage, OutboxStore, int
         await storage.close()
 
 
-async def refresh(storage: Storage, issue_id: int) -> None:
-    await storage.transaction(
+async def refresh(storage: Registry, issue_id: int) -> None:
+    await storage.db.transaction(
         lambda conn: enqueue(conn, [card_refresh(GROUP, "issue", issue_id)], utcnow())
     )
 
 
-async def pending(storage: Storage) -> list[tuple[str, str]]:
-    rows = await storage.query("SELECT method, text FROM outbox WHERE done_at IS NULL ORDER BY id")
+async def pending(storage: Registry) -> list[tuple[str, str]]:
+    rows = await storage.db.query(
+        "SELECT method, text FROM outbox WHERE done_at IS NULL ORDER BY id"
+    )
     return [(str(m), str(t)) for m, t in rows]
 
 
 async def test_many_changes_queue_one_refresh_rendered_when_sent(
-    world: tuple[Storage, OutboxStore, int],
+    world: tuple[Registry, OutboxStore, int],
 ) -> None:
     storage, store, issue_id = world
     for _ in range(5):
@@ -85,7 +94,7 @@ async def test_many_changes_queue_one_refresh_rendered_when_sent(
 
 
 async def test_a_change_while_the_edit_is_on_its_way_is_shown_after_it(
-    world: tuple[Storage, OutboxStore, int],
+    world: tuple[Registry, OutboxStore, int],
 ) -> None:
     storage, store, issue_id = world
     await refresh(storage, issue_id)
@@ -102,7 +111,7 @@ async def test_a_change_while_the_edit_is_on_its_way_is_shown_after_it(
 
 
 async def test_a_card_is_edited_at_most_once_an_interval(
-    world: tuple[Storage, OutboxStore, int],
+    world: tuple[Registry, OutboxStore, int],
 ) -> None:
     storage, store, issue_id = world
     start = utcnow().replace(microsecond=0) + timedelta(seconds=1)  # after every not_before
@@ -117,13 +126,66 @@ async def test_a_card_is_edited_at_most_once_an_interval(
 
 
 async def test_a_refresh_that_changes_nothing_or_finds_nothing_is_not_sent(
-    world: tuple[Storage, OutboxStore, int],
+    world: tuple[Registry, OutboxStore, int],
 ) -> None:
     storage, store, issue_id = world
     await refresh(storage, issue_id)
     assert await store.due(utcnow(), Card("card v1")) == []  # the group already shows this
     await refresh(storage, issue_id)
     assert await store.due(utcnow(), Card(None)) == []  # its issue is gone
-    outcomes = await storage.query("SELECT outcome FROM outbox WHERE method = 'refresh'")
+    outcomes = await storage.db.query("SELECT outcome FROM outbox WHERE method = 'refresh'")
     assert sorted(r[0] for r in outcomes) == ["skipped: no card", "skipped: unchanged"]
     assert await pending(storage) == []
+
+
+async def test_a_refresh_of_a_kind_nobody_renders_is_skipped_and_logged(
+    world: tuple[Registry, OutboxStore, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    storage, store, issue_id = world
+    await refresh(storage, issue_id)
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.cards"):
+        assert await store.due(utcnow(), CardRenderer({"activity": Card()})) == []
+    assert "no renderer for issue cards" in caplog.text
+    outcomes = await storage.db.query("SELECT outcome FROM outbox WHERE method = 'refresh'")
+    assert [r[0] for r in outcomes] == ["skipped: no card"]
+    await refresh(storage, issue_id)  # the outbox goes on: the next refresh is drawn
+    (edit,) = await store.due(utcnow(), CardRenderer({"issue": lambda c, i, g: ("v2", None)}))
+    assert (edit.method, edit.text, edit.reply_to) == ("edit", "v2", 555)
+
+
+async def test_the_registry_asks_the_kinds_renderer_with_the_card_and_its_chat(
+    world: tuple[Registry, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    asked: list[tuple[str, int, int]] = []
+
+    def kind(name: str) -> Any:
+        def render(conn: sqlite3.Connection, card: int, chat_id: int) -> tuple[str, None]:
+            asked.append((name, card, chat_id))
+            return f"{name} card", None
+
+        return render
+
+    await refresh(storage, issue_id)
+    (edit,) = await store.due(utcnow(), CardRenderer({"issue": kind("issue"), "x": kind("x")}))
+    assert asked == [("issue", issue_id, GROUP)]
+    assert edit.text == "issue card"
+
+
+async def test_the_issue_renderer_draws_the_issue_in_the_groups_language(
+    world: tuple[Registry, OutboxStore, int],
+) -> None:
+    storage, store, issue_id = world
+    t = Catalogs("zh_CN", ZoneInfo("Asia/Shanghai")).get("zh_CN")
+    asked: list[int] = []
+
+    def chat_tr(chat_id: int) -> Any:
+        asked.append(chat_id)
+        return t
+
+    render = issue_card_renderer(chat_tr, lambda user: f"user {user}")
+    await refresh(storage, issue_id)
+    (edit,) = await store.due(utcnow(), CardRenderer({"issue": render}))
+    assert asked == [GROUP]
+    assert "3号楼路灯不亮" in edit.text
+    assert await storage.db.run(lambda conn: render(conn, issue_id + 1, GROUP)) is None  # gone

@@ -5,27 +5,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.db import (
-    LATEST_VERSION,
-    AlreadyProcessed,
-    DatabaseTooNew,
-    SeenUser,
-    Storage,
-    migrate_file,
-)
+from bot.core.db import LATEST_VERSION, AlreadyProcessed, DatabaseTooNew, migrate_file
+from bot.core.records import SeenUser
+from bot.core.registry import Registry
 
 
 async def test_migrations_apply_once_and_set_pragmas(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     assert migrate_file(db) == (0, LATEST_VERSION)
     assert migrate_file(db) == (LATEST_VERSION, LATEST_VERSION)
-    storage = await Storage.open(db)
+    storage = await Registry.open(db)
     try:
-        assert await storage.schema_version() == LATEST_VERSION
-        assert (await storage.query("PRAGMA journal_mode"))[0][0] == "wal"
-        assert (await storage.query("PRAGMA foreign_keys"))[0][0] == 1
+        assert await storage.db.schema_version() == LATEST_VERSION
+        assert (await storage.db.query("PRAGMA journal_mode"))[0][0] == "wal"
+        assert (await storage.db.query("PRAGMA foreign_keys"))[0][0] == 1
         tables = {
-            r[0] for r in await storage.query("SELECT name FROM sqlite_master WHERE type='table'")
+            r[0]
+            for r in await storage.db.query("SELECT name FROM sqlite_master WHERE type='table'")
         }
         assert {"users", "chats", "communities", "grids", "roles", "processed_updates"} <= tables
     finally:
@@ -38,7 +34,7 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     conn.execute(f"PRAGMA user_version={LATEST_VERSION + 1}")
     conn.close()
     with pytest.raises(DatabaseTooNew, match="newer"):
-        await Storage.open(db)
+        await Registry.open(db)
 
 
 async def test_a_failed_migration_leaves_no_half_schema(
@@ -60,7 +56,7 @@ async def test_a_failed_migration_leaves_no_half_schema(
 
 async def test_registration_roles_and_locales_survive_a_reopen(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
-    storage = await Storage.open(db)
+    storage = await Registry.open(db)
     await storage.see(SeenUser(7, "阿美", None, "amei", "zh-hans"), -100, "group", "海景湾二期")
     reg = await storage.register_chat(-100, "西安村", "第8网格", by=7, update_id=1)
     assert reg.new_community and reg.new_grid
@@ -70,7 +66,7 @@ async def test_registration_roles_and_locales_survive_a_reopen(tmp_path: Path) -
     await storage.set_user_locale(7, "en")
     await storage.close()
 
-    again = await Storage.open(db)
+    again = await Registry.open(db)
     try:
         grid = again.chat_grid(-100)
         assert grid is not None and grid.name == "第8网格"
@@ -82,7 +78,7 @@ async def test_registration_roles_and_locales_survive_a_reopen(tmp_path: Path) -
         assert chat is not None and chat.locale == "en"
         user = again.user(7)
         assert user is not None and user.locale == "en"
-        assert again.is_processed(1) and again.is_processed(2)
+        assert again.db.is_processed(1) and again.db.is_processed(2)
         second = await again.register_chat(-200, "西安村", "第9网格", by=7)
         assert not second.new_community and second.new_grid
         assert [c.id for c in again.group_chats(community.id)] == [-100, -200] or {
@@ -93,21 +89,21 @@ async def test_registration_roles_and_locales_survive_a_reopen(tmp_path: Path) -
 
 
 async def test_an_update_has_one_effect(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "d.sqlite3")
+    storage = await Registry.open(tmp_path / "d.sqlite3")
     try:
         await storage.register_chat(-1, "鸿塔社区", "第1网格", by=1, update_id=42)
         with pytest.raises(AlreadyProcessed):
             await storage.register_chat(-1, "鸿塔社区", "第2网格", by=1, update_id=42)
         grid = storage.chat_grid(-1)
         assert grid is not None and grid.name == "第1网格"
-        rows = await storage.query("SELECT count(*) FROM grids")
+        rows = await storage.db.query("SELECT count(*) FROM grids")
         assert rows[0][0] == 1
     finally:
         await storage.close()
 
 
 async def test_supergroup_upgrade_keeps_the_registration(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "m.sqlite3")
+    storage = await Registry.open(tmp_path / "m.sqlite3")
     try:
         await storage.see(None, -5, "group", "海景湾三期")
         await storage.register_chat(-5, "西安村", "第8网格", by=1)
@@ -117,20 +113,20 @@ async def test_supergroup_upgrade_keeps_the_registration(tmp_path: Path) -> None
         grid = storage.chat_grid(-1005)
         assert grid is not None and grid.name == "第8网格"
         assert storage.chat(-5) is None
-        rows = await storage.query("SELECT id, type, grid_id FROM chats")
+        rows = await storage.db.query("SELECT id, type, grid_id FROM chats")
         assert rows == [(-1005, "supergroup", grid.id)]
     finally:
         await storage.close()
 
 
 async def test_see_writes_only_what_changed(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "u.sqlite3")
+    storage = await Registry.open(tmp_path / "u.sqlite3")
     try:
         u = SeenUser(9, "老陈", None, None, "en")
         await storage.see(u, 9, "private", None, private_message=True)
-        before = await storage.query("SELECT last_seen FROM users WHERE id = 9")
+        before = await storage.db.query("SELECT last_seen FROM users WHERE id = 9")
         await storage.see(u, 9, "private", None, private_message=True)
-        assert await storage.query("SELECT last_seen FROM users WHERE id = 9") == before
+        assert await storage.db.query("SELECT last_seen FROM users WHERE id = 9") == before
         user = storage.user(9)
         assert user is not None and user.started
     finally:

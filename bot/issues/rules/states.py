@@ -1,7 +1,8 @@
 """The issue state machine of SPEC "Issues: the three boards", in one table.
 
-Handlers, the issue card's buttons, the daily jobs and /help all ask this module, so that who
-may do what to an issue in which state is written down exactly once.
+Handlers, the issue card's buttons and the daily jobs all ask this module which change applies
+to an issue in which state; who may make it is the permission table's (bot/core/roles.py), so
+that each is written down exactly once.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeAlias
+
+from bot.core.roles import ALL_ROLES, PERMISSIONS, Action
 
 
 class State(StrEnum):
@@ -38,16 +41,6 @@ class Command(StrEnum):
     NOT_FIXED = "not_fixed"  # the reporter's "not fixed" button on a resolved issue
 
 
-# Plain strings: the bot's Role is a StrEnum with these values, so they compare equal.
-GRID = "grid"
-PROPERTY = "property"
-COMMUNITY = "community"
-ORGANIZER = "organizer"
-ALL_ROLES: frozenset[str] = frozenset({GRID, PROPERTY, COMMUNITY, ORGANIZER})
-MODERATORS: frozenset[str] = frozenset({GRID, PROPERTY, COMMUNITY})
-GRID_OR_COMMUNITY: frozenset[str] = frozenset({GRID, COMMUNITY})
-
-
 @dataclass(frozen=True)
 class Who:
     """The actor as seen from the issue's community.
@@ -63,29 +56,28 @@ class Who:
     @property
     def effective_roles(self) -> frozenset[str]:
         # SPEC: superadmins hold every role everywhere (but are not the reporter unless they are).
-        return ALL_ROLES if self.superadmin else self.roles
+        return frozenset(ALL_ROLES) if self.superadmin else self.roles
 
 
 @dataclass(frozen=True)
 class Transition:
-    """One row of the table: `command` on an issue in one of `sources`, by whom, to where.
+    """One row of the table: `command` on an issue in one of `sources`, to where.
 
-    `target` None means the state does not change (priority, note).
+    Who may is the permission table's `action` (bot/core/roles.py), or the daily job when
+    `system`. `target` None means the state does not change (priority, note).
     """
 
     command: Command
     sources: frozenset[State]
-    roles: frozenset[str] = frozenset()
-    reporter: bool = False
+    action: Action | None = None
     system: bool = False
     target: State | None = None
 
     def permits(self, who: Who) -> bool:
-        return (
-            bool(self.roles & who.effective_roles)
-            or (self.reporter and who.reporter)
-            or (self.system and who.system)
-        )
+        if self.action is None:
+            return self.system and who.system
+        rule = PERMISSIONS[self.action]
+        return bool(rule.roles & who.effective_roles) or (rule.reporter and who.reporter)
 
 
 _OPEN = frozenset({State.OPEN})
@@ -94,17 +86,17 @@ _RESOLVED = frozenset({State.RESOLVED})
 _ACTIVE = frozenset({State.OPEN, State.ESCALATED})
 
 TABLE: tuple[Transition, ...] = (
-    Transition(Command.ESCALATE, _OPEN, MODERATORS, target=State.ESCALATED),
-    Transition(Command.CLOSE, _OPEN, MODERATORS, target=State.RESOLVED),
+    Transition(Command.ESCALATE, _OPEN, Action.ESCALATE, target=State.ESCALATED),
+    Transition(Command.CLOSE, _OPEN, Action.CLOSE, target=State.RESOLVED),
     # Once escalated, property has said it cannot solve it: only grid or community close it.
-    Transition(Command.CLOSE, _ESCALATED, GRID_OR_COMMUNITY, target=State.RESOLVED),
-    Transition(Command.REOPEN, _RESOLVED, GRID_OR_COMMUNITY, reporter=True, target=State.OPEN),
-    Transition(Command.REJECT, _ACTIVE, GRID_OR_COMMUNITY, target=State.REJECTED),
-    Transition(Command.DUP, _ACTIVE, GRID_OR_COMMUNITY, target=State.REJECTED),
-    Transition(Command.PRIORITY, _ACTIVE, MODERATORS),
-    Transition(Command.NOTE, _ACTIVE, MODERATORS),
+    Transition(Command.CLOSE, _ESCALATED, Action.CLOSE_ESCALATED, target=State.RESOLVED),
+    Transition(Command.REOPEN, _RESOLVED, Action.REOPEN, target=State.OPEN),
+    Transition(Command.REJECT, _ACTIVE, Action.REJECT, target=State.REJECTED),
+    Transition(Command.DUP, _ACTIVE, Action.DUP, target=State.REJECTED),
+    Transition(Command.PRIORITY, _ACTIVE, Action.PRIORITY),
+    Transition(Command.NOTE, _ACTIVE, Action.NOTE),
     Transition(Command.AUTO_ESCALATE, _OPEN, system=True, target=State.ESCALATED),
-    Transition(Command.NOT_FIXED, _RESOLVED, reporter=True, target=State.OPEN),
+    Transition(Command.NOT_FIXED, _RESOLVED, Action.NOT_FIXED, target=State.OPEN),
 )
 
 

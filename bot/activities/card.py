@@ -1,0 +1,35 @@
+"""An activity's card in a group, as the outbox draws it when a refresh's turn comes.
+
+The card is the same whether it is sent when the activity is published
+(bot/activities/notify.py) or redrawn later by the outbox (registered under the kind "activity"
+in bot/app.py): both come from `activity_card`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from bot.activities import views
+from bot.activities.store import Activity, load_activity
+from bot.core.i18n import Translator
+from bot.delivery.cards import CardRender, Shown
+
+ChatTranslator = Callable[[int], Translator]  # a group's language, by chat id
+
+
+def activity_card(t: Translator, activity: Activity) -> Shown:
+    markup = views.buttons(t, activity)
+    return views.card(t, activity), markup.to_dict() if markup else None
+
+
+def activity_card_renderer(chat_tr: ChatTranslator) -> CardRender:
+    """The renderer of "activity" cards, each in the language of the group it is shown in."""
+
+    def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
+        activity = load_activity(conn, card)
+        if activity is None:
+            return None
+        return activity_card(chat_tr(chat_id), activity)
+
+    return render
