@@ -17,10 +17,9 @@ from bot.core.db import utcnow
 from bot.core.i18n import N_, Translator
 from bot.core.records import Community
 from bot.core.render import esc, truncate
-from bot.core.replies import command_text, denied, is_private, reply, usage
+from bot.core.replies import command_text, denied, is_private, parse_number, reply, usage
 from bot.core.roles import Action, Role
 from bot.delivery.outbox_store import OutboxItem
-from bot.issues.handlers import parse_number
 
 ORGANIZERS = (Role.ORGANIZER.value, Role.COMMUNITY.value)
 TITLE_LIMIT = 100

@@ -8,12 +8,12 @@ from __future__ import annotations
 from bot.activities import views
 from bot.activities.card import activity_card
 from bot.activities.store import ActivityChange
+from bot.core.audience import Audience
 from bot.delivery.outbox_store import OutboxItem, card_refresh
-from bot.issues.notify import Notifier
 
 
 class ActivityNotifier:
-    def __init__(self, people: Notifier) -> None:
+    def __init__(self, people: Audience) -> None:
         self._people = people
 
     def compose(self, change: ActivityChange) -> list[OutboxItem]:

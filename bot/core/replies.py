@@ -31,6 +31,14 @@ def split_args(text: str) -> list[str]:
         return normalized.split()
 
 
+def parse_number(word: str | None) -> int | None:
+    """An issue or activity number as people write it: 12, #12, ＃12."""
+    if not word:
+        return None
+    digits = word.lstrip("#＃")
+    return int(digits) if digits.isdecimal() and 0 < len(digits) < 10 else None
+
+
 def is_private(update: Update) -> bool:
     return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 

@@ -16,7 +16,7 @@ from bot.core.commands import CommandSpec, register_commands
 from bot.core.db import utcnow
 from bot.core.i18n import N_, Translator
 from bot.core.render import esc
-from bot.core.replies import command_text, is_private, reply, usage
+from bot.core.replies import command_text, is_private, parse_number, reply, usage
 from bot.issues import views
 from bot.issues.rules.categories import suggest
 from bot.issues.store import (
@@ -33,14 +33,6 @@ from bot.issues.store import (
 
 TEXT_LIMIT = 2000
 PAGE = 10
-
-
-def parse_number(word: str | None) -> int | None:
-    """An issue or activity number as people write it: 12, #12, ＃12."""
-    if not word:
-        return None
-    digits = word.lstrip("#＃")
-    return int(digits) if digits.isdecimal() and 0 < len(digits) < 10 else None
 
 
 def private_report_button(

@@ -17,10 +17,18 @@ from bot.core.commands import CommandSpec, register_commands
 from bot.core.db import utcnow
 from bot.core.i18n import N_, Translator
 from bot.core.render import esc, truncate
-from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
+from bot.core.replies import (
+    command_text,
+    denied,
+    is_private,
+    parse_number,
+    reply,
+    split_args,
+    usage,
+)
 from bot.core.roles import MODERATORS, Action, Role
 from bot.issues import views
-from bot.issues.handlers import TEXT_LIMIT, parse_number
+from bot.issues.handlers import TEXT_LIMIT
 from bot.issues.rules.categories import CATEGORY_KEYS
 from bot.issues.rules.followup import validate_sla
 from bot.issues.rules.states import Allowed, Command, Priority, Reason, State, decide

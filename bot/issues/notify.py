@@ -11,9 +11,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.core.i18n import Catalogs, Translator
-from bot.core.registry import Registry
-from bot.core.roles import MODERATORS
+from bot.core.audience import Audience
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues import views
 from bot.issues.card import issue_card
@@ -26,55 +24,19 @@ def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
     return markup.to_dict() if markup is not None else None
 
 
-class Notifier:
-    def __init__(self, storage: Registry, catalogs: Catalogs, admins: frozenset[int]) -> None:
-        self._storage = storage
-        self._catalogs = catalogs
-        self._admins = admins
-
-    # -- people -----------------------------------------------------------------------------
-
-    def name(self, user_id: int | None) -> str:
-        user = self._storage.user(user_id) if user_id is not None else None
-        if user is None:
-            return str(user_id)
-        return user.full_name
-
-    def user_tr(self, user_id: int) -> Translator:
-        user = self._storage.user(user_id)
-        if user is None:
-            return self._catalogs.get(None)
-        return self._catalogs.for_user(user.locale, user.language_code)
-
-    def chat_tr(self, chat_id: int) -> Translator:
-        chat = self._storage.chat(chat_id)
-        return self._catalogs.get(chat.locale if chat else None)
-
-    def reachable(self, user_id: int) -> bool:
-        """Has a private chat with the bot and has not blocked it."""
-        user = self._storage.user(user_id)
-        return user is not None and user.started and not user.blocked
+class Notifier(Audience):
+    """The people of bot/core/audience.py, and what an issue's change tells each of them."""
 
     def who(self, user_id: int, issue: Issue) -> Who:
         return Who(
-            self._storage.roles_of(user_id, issue.community_id),
+            self._registry.roles_of(user_id, issue.community_id),
             superadmin=user_id in self._admins,
             reporter=user_id == issue.reporter_id,
         )
 
-    def moderators(self, community_id: int) -> list[int]:
-        """Grid workers, property staff and community officials; superadmins hold every role."""
-        ids = set(self._storage.role_holders(community_id, MODERATORS))
-        ids |= {a for a in self._admins if self._storage.user(a) is not None}
-        return sorted(ids)
-
-    def _group_active(self, chat_id: int | None) -> bool:
-        chat = self._storage.chat(chat_id) if chat_id is not None else None
-        return chat is not None and chat.is_group and chat.active
-
     def place(self, issue: Issue) -> str:
-        grid = self._storage.grid(issue.grid_id)
-        community = self._storage.community(issue.community_id)
+        grid = self._registry.grid(issue.grid_id)
+        community = self._registry.community(issue.community_id)
         return " · ".join(x.name for x in (community, grid) if x is not None)
 
     # -- issue events -------------------------------------------------------------------------
@@ -83,7 +45,7 @@ class Notifier:
         issue, action = event.issue, event.entry.action
         items: list[OutboxItem] = []
         if action == "report":
-            if self._group_active(issue.chat_id):
+            if self.group_active(issue.chat_id):
                 assert issue.chat_id is not None
                 card_text, card_markup = issue_card(self.chat_tr(issue.chat_id), issue, self.name)
                 items.append(
@@ -101,7 +63,7 @@ class Notifier:
         items += self._card_edit(issue)
         if action in ("follow", "category"):
             return items
-        if self._group_active(issue.chat_id):
+        if self.group_active(issue.chat_id):
             assert issue.chat_id is not None
             t = self.chat_tr(issue.chat_id)
             items.append(
@@ -129,7 +91,7 @@ class Notifier:
         return items
 
     def _card_edit(self, issue: Issue) -> list[OutboxItem]:
-        if issue.chat_id is None or not self._group_active(issue.chat_id):
+        if issue.chat_id is None or not self.group_active(issue.chat_id):
             return []
         return [card_refresh(issue.chat_id, "issue", issue.id)]
 
@@ -149,19 +111,19 @@ class Notifier:
         return items
 
     def grid_name(self, grid_id: int) -> str:
-        grid = self._storage.grid(grid_id)
+        grid = self._registry.grid(grid_id)
         return grid.name if grid else str(grid_id)
 
     def meeting_reminder(
         self, community_id: int, start: datetime, place: str, now: datetime
     ) -> Callable[[list[IssueSummary], list[int]], list[OutboxItem]]:
         """The meeting-day reminder: every group of the community, and each subscriber."""
-        community = self._storage.community(community_id)
+        community = self._registry.community(community_id)
         name = community.name if community else str(community_id)
 
         def compose(agenda: list[IssueSummary], subscribers: list[int]) -> list[OutboxItem]:
             items = []
-            for chat in self._storage.group_chats(community_id):
+            for chat in self._registry.group_chats(community_id):
                 t = self._catalogs.get(chat.locale)
                 text = meeting_views.reminder(t, name, start, place, agenda, self.grid_name, now)
                 items.append(OutboxItem(chat.id, text))
@@ -180,10 +142,10 @@ class Notifier:
         self, community_id: int, remind_days: int, escalate_days: int, items: list[IssueSummary]
     ) -> list[OutboxItem]:
         """The morning reminder to the community's property staff."""
-        community = self._storage.community(community_id)
+        community = self._registry.community(community_id)
         name = community.name if community else str(community_id)
         out = []
-        for user_id in self._storage.role_holders(community_id, ["property"]):
+        for user_id in self._registry.role_holders(community_id, ["property"]):
             if self.reachable(user_id):
                 t = self.user_tr(user_id)
                 out.append(
