@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.core.commands import CommandSpec
 from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
+from bot.core.origin import Origin
 from bot.core.registry import Registry
 from bot.core.roles import Actor
 from bot.delivery.outbox import OutboxWorker
@@ -56,6 +57,7 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         self._chat_tr: Translator | None = None
         self._user_tr: Translator | None = None
         self.update_id: int | None = None
+        self.update: Update | None = None  # set with update_id by the tracking handler
         self.started: float | None = None  # perf_counter when handling began, for the log
 
     @property
@@ -114,6 +116,15 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
 
     def set_languages(self, chat: Translator, user: Translator) -> None:
         self._chat_tr, self._user_tr = chat, user
+
+    @property
+    def origin(self) -> Origin:
+        """The person, chat and update of this update, for a service's use case."""
+        if self.update is None:
+            raise ValueError("no update: the tracking handler did not run")
+        chat_id, user_id = ids(self.update)
+        chat = self.update.effective_chat
+        return Origin(user_id, chat_id, self.update_id, chat is not None and chat.type == "private")
 
     def actor(self, user_id: int, community_id: int | None) -> Actor:
         roles = self.registry.roles_of(user_id, community_id) if community_id is not None else ()
