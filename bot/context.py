@@ -57,7 +57,7 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         self._chat_tr: Translator | None = None
         self._user_tr: Translator | None = None
         self.update_id: int | None = None
-        self.update: Update | None = None  # set with update_id by the tracking handler
+        self.current_update: Update | None = None  # set with update_id by the tracking handler
         self.started: float | None = None  # perf_counter when handling began, for the log
 
     @property
@@ -120,10 +120,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def origin(self) -> Origin:
         """The person, chat and update of this update, for a service's use case."""
-        if self.update is None:
+        if self.current_update is None:
             raise ValueError("no update: the tracking handler did not run")
-        chat_id, user_id = ids(self.update)
-        chat = self.update.effective_chat
+        chat_id, user_id = ids(self.current_update)
+        chat = self.current_update.effective_chat
         return Origin(user_id, chat_id, self.update_id, chat is not None and chat.type == "private")
 
     def actor(self, user_id: int, community_id: int | None) -> Actor:

@@ -69,7 +69,7 @@ async def track(update: Update, context: CustomContext) -> None:
         log_outcome(update, context, "duplicate, ignored")
         raise ApplicationHandlerStop
     context.update_id = update.update_id
-    context.update = update
+    context.current_update = update
     user, chat = update.effective_user, update.effective_chat
     seen = (
         SeenUser(user.id, user.first_name, user.last_name, user.username, user.language_code)
