@@ -155,57 +155,19 @@ class Registry:
         private_message: bool = False,
     ) -> None:
         """Record the sender and chat of an update; costs an await only when something changed."""
-        user_row: UserRecord | None = None
-        if user is not None:
-            old = self._users.get(user.id)
-            started = bool(old and old.started) or private_message
-            blocked = bool(old and old.blocked) and not private_message
-            candidate = UserRecord(
-                user.id,
-                user.first_name,
-                user.last_name,
-                user.username,
-                user.language_code,
-                old.locale if old else None,
-                started,
-                blocked,
-            )
-            if candidate != old:
-                user_row = candidate
-        chat_row: ChatRecord | None = None
-        if chat_id is not None and chat_type is not None:
-            old_chat = self._chats.get(chat_id)
-            if old_chat is None or old_chat.title != chat_title or old_chat.type != chat_type:
-                chat_row = (
-                    replace(old_chat, title=chat_title, type=chat_type)
-                    if old_chat
-                    else ChatRecord(chat_id, chat_type, chat_title, None, None, True)
-                )
+        user_row = self._changed_user(user, private_message) if user is not None else None
+        chat_row = (
+            self._changed_chat(chat_id, chat_type, chat_title)
+            if chat_id is not None and chat_type is not None
+            else None
+        )
         if user_row is None and chat_row is None:
             return
         now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> None:
             if user_row is not None:
-                conn.execute(
-                    "INSERT INTO users (id, first_name, last_name, username, language_code,"
-                    " started, blocked, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT (id) DO UPDATE SET first_name=excluded.first_name,"
-                    " last_name=excluded.last_name, username=excluded.username,"
-                    " language_code=excluded.language_code, started=excluded.started,"
-                    " blocked=excluded.blocked, last_seen=excluded.last_seen",
-                    (
-                        user_row.id,
-                        user_row.first_name,
-                        user_row.last_name,
-                        user_row.username,
-                        user_row.language_code,
-                        int(user_row.started),
-                        int(user_row.blocked),
-                        now,
-                        now,
-                    ),
-                )
+                _upsert_user(conn, user_row, now)
             if chat_row is not None:
                 conn.execute(
                     "INSERT INTO chats (id, type, title, updated_at) VALUES (?,?,?,?)"
@@ -219,6 +181,30 @@ class Registry:
             self._cache_user(user_row)
         if chat_row is not None:
             self._chats[chat_row.id] = chat_row
+
+    def _changed_user(self, user: SeenUser, private_message: bool) -> UserRecord | None:
+        """The user's record as this update shows it, or None when the cache already says so.
+        A private message means they started the bot (and unblocked it, if they had)."""
+        old = self._users.get(user.id)
+        candidate = UserRecord(
+            user.id,
+            user.first_name,
+            user.last_name,
+            user.username,
+            user.language_code,
+            old.locale if old else None,
+            bool(old and old.started) or private_message,
+            bool(old and old.blocked) and not private_message,
+        )
+        return candidate if candidate != old else None
+
+    def _changed_chat(self, chat_id: int, kind: str, title: str | None) -> ChatRecord | None:
+        old = self._chats.get(chat_id)
+        if old is None:
+            return ChatRecord(chat_id, kind, title, None, None, True)
+        if old.title != title or old.type != kind:
+            return replace(old, title=title, type=kind)
+        return None
 
     async def register_chat(
         self,
@@ -395,3 +381,25 @@ class Registry:
         del self._chats[old_id]
         self._chats[new_id] = replace(old, id=new_id, type="supergroup")
         return True
+
+
+def _upsert_user(conn: sqlite3.Connection, user: UserRecord, now: str) -> None:
+    conn.execute(
+        "INSERT INTO users (id, first_name, last_name, username, language_code,"
+        " started, blocked, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (id) DO UPDATE SET first_name=excluded.first_name,"
+        " last_name=excluded.last_name, username=excluded.username,"
+        " language_code=excluded.language_code, started=excluded.started,"
+        " blocked=excluded.blocked, last_seen=excluded.last_seen",
+        (
+            user.id,
+            user.first_name,
+            user.last_name,
+            user.username,
+            user.language_code,
+            int(user.started),
+            int(user.blocked),
+            now,
+            now,
+        ),
+    )

@@ -1,6 +1,7 @@
 """Who may run each command (issue 7, Deliver 4): every command × every role × own or another
-community, against the README's tables ("Commands", "Issues", "Activities", "The monthly
-residents' meeting", "Directory", "/health" under Operations) and SPEC.
+community, against the one permission table (bot/core/roles.py `PERMISSIONS`, which the README's
+"who" columns and SPEC describe): each row's expectation is the table's answer, so a handler
+that checks something else than the table fails here.
 
 The issue-changing commands (/escalate /close /reopen /reject /dup /priority /note) have their
 own matrix, state by state, in tests/e2e/test_issue_permissions.py; this one covers the others
@@ -28,7 +29,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
+from bot.core.commands import Where
 from bot.core.db import utcnow
+from bot.core.roles import PERMISSIONS, Action
 from bot.features import all_commands
 from emulator import Chat, Emulator, Message, User
 from emulator.harness import bot_settings
@@ -61,6 +64,28 @@ class Actor:
 
     def holds_anywhere(self, *roles: str) -> bool:
         return self.superadmin or self.role in roles
+
+    def may(self, action: Action) -> bool:
+        """What the permission table (bot/core/roles.py) allows in 西安村 — the expectation of
+        every row, so that the table and what the handlers do cannot drift apart."""
+        rule = PERMISSIONS[action]
+        return (
+            self.superadmin
+            or (not rule.superadmins_only and self.holds(*rule.roles))
+            or (rule.chat_admins and self.chat_admin)
+        )
+
+    def may_anywhere(self, action: Action) -> bool:
+        rule = PERMISSIONS[action]
+        return self.superadmin or (not rule.superadmins_only and self.holds_anywhere(*rule.roles))
+
+
+def may(action: Action) -> Callable[[Actor], bool]:
+    return lambda actor: actor.may(action)
+
+
+def may_anywhere(action: Action) -> Callable[[Actor], bool]:
+    return lambda actor: actor.may_anywhere(action)
 
 
 ACTORS = (
@@ -267,7 +292,7 @@ ROWS: tuple[Row, ...] = (
         "lang-group",
         "group",
         fixed("/lang zh"),
-        lambda a: a.holds(*MODERATORS),
+        may(Action.SET_GROUP_LANG),
         says("本群语言已设为中文"),
         "⛔ 只有网格员、物业和社区干部可以设置群语言。要改您自己的语言，请私聊我发送 /lang。",
     ),
@@ -281,7 +306,7 @@ ROWS: tuple[Row, ...] = (
         "category",
         "group",
         fixed("/category 1 lighting"),
-        lambda a: a.holds(*MODERATORS),
+        may(Action.CATEGORY),
         says("✅ #1 现在的分类是"),
         "⛔ 只有网格员、物业和社区干部可以修改分类。",
     ),
@@ -289,7 +314,7 @@ ROWS: tuple[Row, ...] = (
         "setsla",
         "group",
         fixed("/setsla 7 14"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.SET_SLA),
         says("✅ 西安村：问题 7 天无进展提醒物业，14 天无进展自动上报。"),
         "⛔ 只有西安村的社区干部可以修改跟进天数。",
     ),
@@ -297,7 +322,7 @@ ROWS: tuple[Row, ...] = (
         "setsla-private",
         "private",
         fixed(f"/setsla 7 14 {HOME}"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.SET_SLA),
         says("✅ 西安村：问题 7 天无进展提醒物业"),
         "⛔ 只有西安村的社区干部可以修改跟进天数。",
     ),
@@ -314,7 +339,7 @@ ROWS: tuple[Row, ...] = (
         "newactivity",
         "group",
         lambda t, a: f"/newactivity 读书会{a.key} | {later(7)} | 图书角 | 12",
-        lambda a: a.holds(ORGANIZER, COMMUNITY),
+        may(Action.ORGANIZE),
         says("📝 草稿", "将发送到 2 个群"),
         ONLY_ORGANIZERS,
     ),
@@ -322,7 +347,7 @@ ROWS: tuple[Row, ...] = (
         "newactivity-private",  # in private: the community where one organizes (asked if several)
         "private",
         lambda t, a: f"/newactivity 义诊{a.key} | {later(8)} | 卫生站 | 30",
-        lambda a: a.holds_anywhere(ORGANIZER, COMMUNITY),
+        may_anywhere(Action.ORGANIZE),
         lambda ans, a: says("📝 草稿")(ans, a) or says("哪个社区的活动")(ans, a),
         "⛔ 只有邻里中心和社区干部可以创建活动。",
     ),
@@ -330,7 +355,7 @@ ROWS: tuple[Row, ...] = (
         "roster",
         "private",
         fixed("/roster 1"),
-        lambda a: a.holds(ORGANIZER, COMMUNITY),
+        may(Action.ORGANIZE),
         roster_sent,
         ONLY_ORGANIZERS,
     ),
@@ -338,7 +363,7 @@ ROWS: tuple[Row, ...] = (
         "roster-group",
         "group",
         fixed("/roster 1"),
-        lambda a: a.holds(ORGANIZER, COMMUNITY),
+        may(Action.ORGANIZE),
         says("名单已私聊发给您。"),
         ONLY_ORGANIZERS,
     ),
@@ -346,7 +371,7 @@ ROWS: tuple[Row, ...] = (
         "cancelactivity",
         "group",
         lambda t, a: f"/cancelactivity {t.drafts[a.key]} 场地有变",
-        lambda a: a.holds(ORGANIZER, COMMUNITY),
+        may(Action.ORGANIZE),
         says("已取消"),
         ONLY_ORGANIZERS,
     ),
@@ -354,7 +379,7 @@ ROWS: tuple[Row, ...] = (
         "announce",
         "group",
         fixed("/announce 本周六上午大扫除，欢迎参加"),
-        lambda a: a.holds(ORGANIZER, COMMUNITY),
+        may(Action.ORGANIZE),
         says("✅ 已发送到"),
         ONLY_ORGANIZERS,
     ),
@@ -371,7 +396,7 @@ ROWS: tuple[Row, ...] = (
         "setmeeting",
         "group",
         fixed("/setmeeting 15 19:30 民情茶角"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.SET_MEETING),
         says("✅ 西安村：居民议事会定于每月 15 日 19:30，地点民情茶角。"),
         "⛔ 只有西安村的社区干部可以设置议事会。",
     ),
@@ -379,7 +404,7 @@ ROWS: tuple[Row, ...] = (
         "minutes",  # private only; an official keeps the minutes of their own community
         "private",
         fixed("/minutes"),
-        lambda a: a.holds_anywhere(COMMUNITY),
+        may_anywhere(Action.MINUTES),
         minutes_started,
         "⛔ 只有社区干部可以记录议事结果。",
     ),
@@ -389,7 +414,7 @@ ROWS: tuple[Row, ...] = (
         "addcontact",
         "group",
         lambda t, a: f"/addcontact volunteer 志愿者{a.key} 13700001111 5号楼",
-        lambda a: a.holds(GRID, COMMUNITY),
+        may(Action.EDIT_CONTACTS),
         says("已加入西安村联系人（志愿者）"),
         ONLY_KEEPERS,
     ),
@@ -397,7 +422,7 @@ ROWS: tuple[Row, ...] = (
         "removecontact",
         "group",
         lambda t, a: f"/removecontact 志愿者{a.key}",
-        lambda a: a.holds(GRID, COMMUNITY),
+        may(Action.EDIT_CONTACTS),
         says("西安村联系人"),
         ONLY_KEEPERS,
     ),
@@ -405,7 +430,7 @@ ROWS: tuple[Row, ...] = (
         "stats",
         "group",
         fixed("/stats"),
-        lambda a: a.holds(*MODERATORS),
+        may(Action.STATS),
         stats_sent,
         ONLY_MODERATORS_STATS,
     ),
@@ -413,7 +438,7 @@ ROWS: tuple[Row, ...] = (
         "health",
         "group",
         fixed("/health"),
-        lambda a: a.superadmin,
+        may(Action.HEALTH),
         says("🩺 运行状态", "待发消息"),
         "⛔ 只有超级管理员可以查看运行状态。",
     ),
@@ -421,7 +446,7 @@ ROWS: tuple[Row, ...] = (
         "health-private",
         "private",
         fixed("/health"),
-        lambda a: a.superadmin,
+        may(Action.HEALTH),
         says("🩺 运行状态", "待发消息"),
         "⛔ 只有超级管理员可以查看运行状态。",
     ),
@@ -429,7 +454,7 @@ ROWS: tuple[Row, ...] = (
         "setup",
         "group",
         fixed(f"/setup {HOME} 第1网格"),
-        lambda a: a.superadmin or a.chat_admin,
+        may(Action.SETUP),
         says("✅ 本群已登记到西安村 · 第1网格。"),
         "⛔ 只有本群管理员可以登记本群。",
     ),
@@ -437,7 +462,7 @@ ROWS: tuple[Row, ...] = (
         "grant",
         "group",
         fixed("/grant organizer @mx_target"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.GRANT),
         lambda ans, a: says("是西安村的邻里中心")(ans, a),
         ONLY_OFFICIALS_ROLES,
     ),
@@ -445,7 +470,7 @@ ROWS: tuple[Row, ...] = (
         "grant-private",
         "private",
         fixed(f"/grant organizer @mx_target {HOME}"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.GRANT),
         says("是西安村的邻里中心"),
         ONLY_OFFICIALS_ROLES,
     ),
@@ -453,7 +478,7 @@ ROWS: tuple[Row, ...] = (
         "revoke",
         "group",
         fixed("/revoke organizer @mx_target"),
-        lambda a: a.holds(COMMUNITY),
+        may(Action.GRANT),
         lambda ans, a: says("不再是西安村的邻里中心")(ans, a) or says("无需收回")(ans, a),
         ONLY_OFFICIALS_ROLES,
     ),
@@ -517,20 +542,10 @@ async def test_who_may_run_the_command(town: Town, row: Row) -> None:
 async def test_help_lists_what_each_role_may_do_in_the_group(town: Town) -> None:
     """/help in 西安村's group shows each caller the commands open to them there (README)."""
     open_to: dict[str, Callable[[Actor], bool]] = {
-        **{c: (lambda a: a.holds(*MODERATORS)) for c in ("escalate", "close", "priority", "note",
-                                                         "category", "stats")},
-        **{c: (lambda a: a.holds(GRID, COMMUNITY)) for c in ("reopen", "reject", "dup",
-                                                             "addcontact", "removecontact")},
-        **{c: (lambda a: a.holds(COMMUNITY)) for c in ("setsla", "setmeeting", "grant", "revoke")},
-        **{c: (lambda a: a.holds(ORGANIZER, COMMUNITY)) for c in ("newactivity", "roster",
-                                                                  "cancelactivity", "announce")},
-        "setup": lambda a: a.superadmin or a.chat_admin,
-        "health": lambda a: a.superadmin,
-        "minutes": lambda a: False,  # private chat only
-        "start": lambda a: False,  # private chat only
-        **{c: anyone for c in ("help", "lang", "report", "urgent", "issue", "board", "my",
-                               "activities", "cancel", "meeting", "remind", "contacts")},
-    }  # fmt: skip
+        spec.name: (anyone if spec.action is None else may(spec.action))
+        for spec in all_commands()
+        if Where.GROUP in spec.where
+    }
     emu = town.emu
     errors_before = len(emu.errors)
     sent = [(a, await emu.send(town.users[a.key], town.home, "/help")) for a in ACTORS]
