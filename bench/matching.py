@@ -4,7 +4,7 @@
 - a message in a group: the first message the bot sent there quoting it (reply_parameters),
   which is how both bots answer in groups (Mulin's /report card quotes the report too);
 - a message in a private chat: the bot's messages to that chat answer its updates in order
-  (both bots handle updates one at a time, in order, and each answers once), so the n-th
+  (both bots handle a chat's updates one at a time, in order, and each answers once), so the n-th
   message to the chat after the update was queued answers its n-th update.
 Anything else the bot sent is counted as extra (card edits, notifications).
 """

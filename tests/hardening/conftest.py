@@ -18,7 +18,7 @@ from tests.conftest import World
 
 T = TypeVar("T")
 
-# The error handler's answer to a crash (bot/handlers/errors.py), in both catalogs.
+# The error handler's answer to a crash (bot/core/errors.py), in both catalogs.
 APOLOGIES = ("抱歉，我这边出了点问题", "Sorry, something went wrong")
 
 

@@ -140,7 +140,7 @@ def later(days: int = 5) -> str:
 
 
 def parse_number(word: str) -> int | None:
-    """The bot's reading of an issue number (bot/handlers/issues.py), to find a card."""
+    """The bot's reading of an issue number (bot/core/replies.py parse_number), to find a card."""
     digits = word.lstrip("#＃")
     return int(digits) if digits.isdecimal() and 0 < len(digits) < 10 else None
 
@@ -150,7 +150,7 @@ def shown(messages: list[Message]) -> str:
 
 
 def args_of(text: str) -> str:
-    """What the bot takes as the command's argument (bot/handlers/base.py command_text)."""
+    """What the bot takes as the command's argument (bot/core/replies.py command_text)."""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
 
