@@ -9,14 +9,18 @@ import random
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.db import migrate_file
 from bot.core.registry import Registry
 from bot.issues.rules.categories import CATEGORY_KEYS
-from bot.issues.store import IssueStore
+from bot.issues.store import reads
+from bot.issues.store.records import load_issue
+from bot.stats.service import Month, StatsService
 
 from .report import percentile, table
 
@@ -137,22 +141,31 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         began = time.perf_counter()
         storage = await Registry.open(db)
         opened = (time.perf_counter() - began) * 1000
-        issues = IssueStore(storage.db)
+        database = storage.db
         rnd = random.Random(11)
         grids = list(range(1, args.grids + 1))
         figures: dict[str, float] = {"open_ms": opened}
         cases = {
-            "board": lambda i: issues.boards(("grid_id", grids[i % len(grids)])),
-            "board page 5": lambda i: issues.board(
-                ("grid_id", grids[i % len(grids)]), "resolved", offset=50
+            "board": lambda i: database.run(
+                lambda conn: reads.boards(conn, ("grid_id", grids[i % len(grids)]))
             ),
-            "community board": lambda i: issues.boards(("community_id", i % args.communities + 1)),
-            "issue": lambda i: issues.get(rnd.randint(1, args.issues)),
-            "my issues": lambda i: issues.mine(10_000 + rnd.randrange(args.users)),
+            "board page 5": lambda i: database.run(
+                lambda conn: reads.board(
+                    conn, ("grid_id", grids[i % len(grids)]), "resolved", offset=50
+                )
+            ),
+            "community board": lambda i: database.run(
+                lambda conn: reads.boards(conn, ("community_id", i % args.communities + 1))
+            ),
+            "issue": lambda i: database.run(
+                lambda conn: load_issue(conn, rnd.randint(1, args.issues))
+            ),
+            "my issues": lambda i: database.run(
+                lambda conn: reads.mine(conn, 10_000 + rnd.randrange(args.users))
+            ),
         }
         stats_store = _stats_store(storage)
-        if stats_store is not None:
-            cases["stats"] = lambda i: stats_store(i % args.communities + 1)
+        cases["stats"] = lambda i: stats_store(i % args.communities + 1)
         rows = []
         for name, call in cases.items():
             took = await timed(args.samples, call)
@@ -170,17 +183,12 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     return figures
 
 
-def _stats_store(storage: Registry):  # type: ignore[no-untyped-def]
-    """/stats's storage call, when the stats capability is present."""
-    try:
-        from bot.stats.store import Month, StatsStore
-    except ImportError:
-        return None
-    store = StatsStore(storage.db)
-    months = [Month(2025, 6), Month(2025, 5)]  # a month and the one before, as /stats asks
-    tz = ZoneInfo("Asia/Shanghai")
+def _stats_store(storage: Registry) -> Callable[[int], Coroutine[Any, Any, object]]:
+    """/stats's database call: a month and the one before, as /stats asks."""
+    service = StatsService(storage.db, ZoneInfo("Asia/Shanghai"))
+    months = [Month(2025, 6), Month(2025, 5)]
 
     async def call(community_id: int) -> object:
-        return await store.months(community_id, months, tz)
+        return await service.months(community_id, months)
 
     return call

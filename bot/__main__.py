@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.admin.backup import BackupError
-from bot.admin.export import ExportError
+from bot.admin.service.export import ExportError
 from bot.config import Settings, SettingsError
 from bot.core.db import StorageError, migrate_file
 
@@ -27,7 +27,7 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mulin", description="Mulin 睦邻 Telegram bot")
     sub = parser.add_subparsers(dest="command", required=True)
     running = sub.add_parser("run", help="serve Telegram (long polling, or a webhook)")
@@ -48,7 +48,54 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--format", choices=["csv", "json"], default="csv")
     exporting.add_argument("--community", help="only this community (its name)")
     exporting.add_argument("--output", help="write to this file instead of standard output")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def migrate_command(settings: Settings) -> None:
+    before, after = migrate_file(settings.db_path)
+    print(f"{settings.db_path}: schema version {before} → {after}")
+
+
+def export_command(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.admin.service.export import export
+
+    text = export(
+        settings.db_path, args.what, args.format, args.community, settings.tz, settings.locale
+    )
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def backup_command(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.admin.backup import backup
+
+    size = backup(settings.db_path, Path(args.file))
+    print(f"{settings.db_path} → {args.file} ({size} bytes, integrity ok)")
+
+
+def run_command(settings: Settings, args: argparse.Namespace) -> None:
+    settings.require_token()
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    app = build_application(settings)
+    if args.webhook:
+        host, port = parse_listen(args.listen)
+        app.run_webhook(
+            listen=host,
+            port=port,
+            url_path=urlsplit(args.webhook).path.lstrip("/"),
+            webhook_url=args.webhook,
+            allowed_updates=ALLOWED_UPDATES,
+            secret_token=os.environ.get("MULIN_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+        )
+    else:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -56,47 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if args.command == "migrate":
-            before, after = migrate_file(settings.db_path)
-            print(f"{settings.db_path}: schema version {before} → {after}")
-            return 0
-        if args.command == "export":
-            from bot.admin.export import export
-
-            text = export(
-                settings.db_path,
-                args.what,
-                args.format,
-                args.community,
-                settings.tz,
-                settings.locale,
-            )
-            if args.output:
-                Path(args.output).write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-            return 0
-        if args.command == "backup":
-            from bot.admin.backup import backup
-
-            size = backup(settings.db_path, Path(args.file))
-            print(f"{settings.db_path} → {args.file} ({size} bytes, integrity ok)")
-            return 0
-        settings.require_token()
-        from bot.app import ALLOWED_UPDATES, build_application
-
-        app = build_application(settings)
-        if args.webhook:
-            host, port = parse_listen(args.listen)
-            app.run_webhook(
-                listen=host,
-                port=port,
-                url_path=urlsplit(args.webhook).path.lstrip("/"),
-                webhook_url=args.webhook,
-                allowed_updates=ALLOWED_UPDATES,
-                secret_token=os.environ.get("MULIN_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
-            )
+            migrate_command(settings)
+        elif args.command == "export":
+            export_command(settings, args)
+        elif args.command == "backup":
+            backup_command(settings, args)
         else:
-            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+            run_command(settings, args)
         return 0
     except SettingsError as exc:
         print(f"mulin: {exc}", file=sys.stderr)

@@ -21,10 +21,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.activities import jobs as activity_jobs
 from bot.activities.card import activity_card_renderer
-from bot.activities.notify import ActivityNotifier
-from bot.activities.store import ActivityStore
+from bot.activities.service import ActivityService
+from bot.admin.service import AdminService
 from bot.config import Settings
 from bot.context import CustomContext, Services
+from bot.core.audience import Audience
 from bot.core.commands import CommandSpec, Where, menu_commands
 from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
@@ -33,15 +34,15 @@ from bot.delivery.cards import CardRenderer
 from bot.delivery.ordering import PerChatProcessor
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.transport import AiohttpRequest
-from bot.directory.store import ContactStore
+from bot.directory.service import DirectoryService
 from bot.features import register_all
 from bot.issues import jobs as issue_jobs
 from bot.issues.card import issue_card_renderer
 from bot.issues.notify import Notifier
-from bot.issues.store import IssueStore
+from bot.issues.service import IssueService
 from bot.meetings import jobs as meeting_jobs
 from bot.meetings.store import MeetingStore
-from bot.stats.store import StatsStore
+from bot.stats.service import StatsService
 
 log = logging.getLogger(__name__)
 
@@ -104,20 +105,21 @@ async def _post_init(app: MulinApp) -> None:
     services.catalogs.warm()
     services.db = db = await Database.open(services.settings.db_path)
     services.registry = registry = await Registry.load(db)
-    services.issues = IssueStore(db)
     services.notifier = Notifier(registry, services.catalogs, services.settings.admins)
-    services.activities = ActivityStore(db)
-    services.activity_notifier = ActivityNotifier(services.notifier)
+    services.issues = IssueService(db, services.notifier)
+    activity_people = Audience(registry, services.catalogs, services.settings.admins)
+    services.activities = ActivityService(db, registry, activity_people, services.settings.admins)
     services.meetings = MeetingStore(db)
-    services.contacts = ContactStore(db)
-    services.stats = StatsStore(db)
+    services.directory = DirectoryService(db)
+    services.stats = StatsService(db, services.settings.tz)
+    services.admin = AdminService(db, registry)
     services.outbox = OutboxWorker(
         registry,
         app.bot,
         CardRenderer(
             {
                 "issue": issue_card_renderer(services.notifier.chat_tr, services.notifier.name),
-                "activity": activity_card_renderer(services.notifier.chat_tr),
+                "activity": activity_card_renderer(activity_people.chat_tr),
             }
         ),
         edit_interval=timedelta(seconds=services.settings.card_edit_seconds),

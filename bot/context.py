@@ -7,21 +7,22 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.activities.notify import ActivityNotifier
-from bot.activities.store import ActivityStore
+from bot.activities.service import ActivityService
+from bot.admin.service import AdminService
 from bot.config import Settings
-from bot.core.commands import CommandSpec
+from bot.core.commands import Callback, CommandSpec
 from bot.core.db import Database
+from bot.core.events import Registered
 from bot.core.i18n import Catalogs, Translator
 from bot.core.origin import Origin
 from bot.core.registry import Registry
 from bot.core.roles import Actor
 from bot.delivery.outbox import OutboxWorker
-from bot.directory.store import ContactStore
+from bot.directory.service import DirectoryService
 from bot.issues.notify import Notifier
-from bot.issues.store import IssueStore
+from bot.issues.service import IssueService
 from bot.meetings.store import MeetingStore
-from bot.stats.store import StatsStore
+from bot.stats.service import StatsService
 
 
 class Services:
@@ -29,19 +30,21 @@ class Services:
 
     db: Database
     commands: list[CommandSpec]  # filled by register_commands, read by /help and the menus
+    menu_buttons: dict[str, Callback]  # bot/core/menu_buttons.py: `menu:<what>` → its answer
+    on_registered: list[Registered]  # bot/core/events.py: told of a new community
     registry: Registry
     settings: Settings
     catalogs: Catalogs
-    issues: IssueStore
+    issues: IssueService
     notifier: Notifier
     outbox: OutboxWorker
-    activities: ActivityStore
-    activity_notifier: ActivityNotifier
+    activities: ActivityService
     meetings: MeetingStore
-    contacts: ContactStore
+    directory: DirectoryService
+    admin: AdminService
     started_at: float  # time.time() at start, for /health
     last_error: tuple[float, str] | None = None  # when, and the exception's type
-    stats: StatsStore
+    stats: StatsService
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -77,7 +80,7 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         return self.bot_data.catalogs
 
     @property
-    def issues(self) -> IssueStore:
+    def issues(self) -> IssueService:
         return self.bot_data.issues
 
     @property
@@ -85,24 +88,24 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         return self.bot_data.notifier
 
     @property
-    def activities(self) -> ActivityStore:
+    def activities(self) -> ActivityService:
         return self.bot_data.activities
-
-    @property
-    def activity_notifier(self) -> ActivityNotifier:
-        return self.bot_data.activity_notifier
 
     @property
     def meetings(self) -> MeetingStore:
         return self.bot_data.meetings
 
     @property
-    def contacts(self) -> ContactStore:
-        return self.bot_data.contacts
+    def directory(self) -> DirectoryService:
+        return self.bot_data.directory
 
     @property
-    def stats(self) -> StatsStore:
+    def stats(self) -> StatsService:
         return self.bot_data.stats
+
+    @property
+    def admin(self) -> AdminService:
+        return self.bot_data.admin
 
     @property
     def t(self) -> Translator:

@@ -11,7 +11,8 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.activities import views
-from bot.activities.store import Activity, load_activity
+from bot.activities.rules.model import Activity
+from bot.activities.store import load_activity
 from bot.core.i18n import Translator
 from bot.delivery.cards import CardRender, Shown
 

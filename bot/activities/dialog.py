@@ -19,22 +19,16 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.activities.handlers import (
-    TEXT_LIMIT,
-    capacity_of,
-    make_draft,
-    organizer_communities,
-    party_of,
-    place_problem,
-    span_of,
-    title_problem,
-)
-from bot.activities.rules.times import Span, parse_moment
+from bot.activities import forms
+from bot.activities.forms import FormProblem
+from bot.activities.organize import make_draft
+from bot.activities.service import ActivityDetails
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.db import utcnow
 from bot.core.render import esc
 from bot.core.replies import denied, reply
+from bot.core.roles import Action, roles_for
+from bot.core.scope import candidates
 
 PREFIX = "na"
 COMMUNITY, TITLE, WHEN, PLACE, CAPACITY, PARTY, DESCRIPTION, DEADLINE = range(8)
@@ -57,7 +51,9 @@ def _cancel(context: CustomContext) -> InlineKeyboardMarkup:
 async def begin(update: Update, context: CustomContext) -> int:
     _, user_id = ids(update)
     t = context.t
-    communities = organizer_communities(context, user_id)
+    communities = candidates(
+        context.registry, user_id, context.settings.admins, roles_for(Action.ORGANIZE)
+    )
     if not communities:
         await reply(
             update, denied(t, t._("Only organizers and community officials create activities."))
@@ -81,8 +77,11 @@ async def on_community(update: Update, context: CustomContext) -> int:
     data = keyboards.decode(query.data)
     community_id = data.number(1) if data else None
     _, user_id = ids(update)
-    allowed = {c.id for c in organizer_communities(context, user_id)}
-    if community_id not in allowed:
+    if (
+        community_id is None
+        or context.registry.community(community_id) is None
+        or not context.actor(user_id, community_id).may(Action.ORGANIZE)
+    ):
         await query.answer(context.ut._("This button is no longer valid."))
         return COMMUNITY
     await query.answer()
@@ -102,12 +101,11 @@ def _text(update: Update) -> str:
 
 async def on_title(update: Update, context: CustomContext) -> int:
     t = context.t
-    title = _text(update)
-    problem = title_problem(t, title)
-    if problem is not None:
-        await reply(update, problem)
+    try:
+        _form(context)["title"] = forms.title(t, _text(update))
+    except FormProblem as problem:
+        await reply(update, problem.text)
         return TITLE
-    _form(context)["title"] = title
     await reply(
         update,
         t._("When? Write YYYY-MM-DD HH:MM, or with the end: 2026-12-05 09:00-11:30."),
@@ -118,35 +116,34 @@ async def on_title(update: Update, context: CustomContext) -> int:
 
 async def on_when(update: Update, context: CustomContext) -> int:
     t = context.t
-    span = span_of(t, _text(update), context)
-    if isinstance(span, str):
-        await reply(update, span)
+    try:
+        start, end = forms.span(t, _text(update), context.settings.tz)
+    except FormProblem as problem:
+        await reply(update, problem.text)
         return WHEN
-    assert isinstance(span, Span)
-    _form(context).update(starts_at=span.start, ends_at=span.end)
+    _form(context).update(starts_at=start, ends_at=end)
     await reply(update, t._("Where?"), _cancel(context))
     return PLACE
 
 
 async def on_place(update: Update, context: CustomContext) -> int:
     t = context.t
-    place = _text(update)
-    problem = place_problem(t, place)
-    if problem is not None:
-        await reply(update, problem)
+    try:
+        _form(context)["place"] = forms.place(t, _text(update))
+    except FormProblem as problem:
+        await reply(update, problem.text)
         return PLACE
-    _form(context)["place"] = place
     await reply(update, t._("How many people can take part?"), _cancel(context))
     return CAPACITY
 
 
 async def on_capacity(update: Update, context: CustomContext) -> int:
     t = context.t
-    capacity = capacity_of(t, _text(update))
-    if isinstance(capacity, str):
-        await reply(update, capacity)
+    try:
+        _form(context)["capacity"] = forms.capacity(t, _text(update))
+    except FormProblem as problem:
+        await reply(update, problem.text)
         return CAPACITY
-    _form(context)["capacity"] = capacity
     buttons = [keyboards.button(str(n), PREFIX, "party", n) for n in range(1, 6)]
     await reply(
         update,
@@ -164,13 +161,14 @@ async def on_party(update: Update, context: CustomContext) -> int:
     if query is not None:
         data = keyboards.decode(query.data)
         await query.answer()
-        party: int | str = party_of(t, str(data.number(1) if data else ""))
+        typed = str(data.number(1) if data else "")
     else:
-        party = party_of(t, _text(update))
-    if isinstance(party, str):
-        await reply(update, party)
+        typed = _text(update)
+    try:
+        _form(context)["max_party"] = forms.party(t, typed)
+    except FormProblem as problem:
+        await reply(update, problem.text)
         return PARTY
-    _form(context)["max_party"] = party
     await reply(
         update,
         t._("A few words about it? Or skip."),
@@ -189,14 +187,11 @@ async def on_description(update: Update, context: CustomContext) -> int:
     if update.callback_query is not None:
         await update.callback_query.answer()
     else:
-        text = _text(update)
-        if len(text) > TEXT_LIMIT:
-            await reply(
-                update,
-                t._("The description is at most {limit} characters.").format(limit=TEXT_LIMIT),
-            )
+        try:
+            _form(context)["description"] = forms.description(t, _text(update))
+        except FormProblem as problem:
+            await reply(update, problem.text)
             return DESCRIPTION
-        _form(context)["description"] = text or None
     start = _form(context)["starts_at"]
     await reply(
         update,
@@ -219,18 +214,17 @@ async def on_deadline(update: Update, context: CustomContext) -> int:
     if update.callback_query is not None:
         await update.callback_query.answer()
     else:
-        moment = parse_moment(_text(update), context.settings.tz)
-        if isinstance(moment, str):
-            await reply(update, t._("Write the time as YYYY-MM-DD HH:MM, e.g. 2026-12-04 18:00."))
+        try:
+            form["deadline"] = forms.deadline(
+                t, _text(update), context.settings.tz, form["starts_at"]
+            )
+        except FormProblem as problem:
+            await reply(update, problem.text)
             return DEADLINE
-        if not utcnow() < moment <= form["starts_at"]:
-            await reply(update, t._("The deadline is between now and the start."))
-            return DEADLINE
-        form["deadline"] = moment
     community_id = form.pop("community_id")
     assert context.user_data is not None
     context.user_data.pop(FORM, None)
-    await make_draft(update, context, community_id, form)
+    await make_draft(update, context, community_id, ActivityDetails(**form))
     return ConversationHandler.END
 
 

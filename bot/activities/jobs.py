@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.activities.store import Reminders
+from bot.activities.service import Reminders
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
 
@@ -19,7 +19,7 @@ ACTIVITIES_EVERY = 60  # seconds: reminders go out within a minute of their time
 
 async def run_activities(services: Services, now: datetime) -> Reminders:
     """Reminders 24 hours before an activity (once each), and closing those that are over."""
-    done = await services.activities.remind_and_finish(now, services.activity_notifier.compose)
+    done = await services.activities.remind_and_finish(now)
     if done.sent or done.finished:
         log.info("activities: %d reminded, %d finished", len(done.sent), len(done.finished))
     return done

@@ -9,7 +9,18 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.store import Activity, Signup
+from bot.activities.rules.model import Activity, Signup
+from bot.activities.rules.refusals import (
+    ActivityRefusal,
+    AlreadyPublished,
+    AlreadyStarted,
+    DeadlinePassed,
+    NoRoom,
+    NotOrganizer,
+    NotSignedUp,
+    PartyOutOfRange,
+    SignupClosed,
+)
 from bot.core import callbacks as keyboards
 from bot.core.i18n import Translator
 from bot.core.render import esc
@@ -103,25 +114,42 @@ def signup_answer(t: Translator, activity: Activity, signup: Signup, event: str)
     return f"{prefix} {body}".strip()
 
 
-def refusal(t: Translator, why: str, activity: Activity | None, free: int = 0) -> str:
-    texts = {
-        "closed": t._("Sign-ups for this activity are closed."),
-        "deadline": t._("Sign-ups closed at {time}."),
-        "started": t._("This activity has already started."),
-        "party": t._("A sign-up is for 1 to {max} people."),
-        "no_room": t.n_(
-            "Only {free} seat is free: your sign-up stays as it was.",
-            "Only {free} seats are free: your sign-up stays as it was.",
-            free,
-        ),
-        "not_signed_up": t._("You are not signed up for this activity."),
-        "not_draft": t._("This activity is already published."),
-        "denied": t._("Only organizers and community officials of its community do this."),
-    }
-    return texts[why].format(
-        time=t.when(activity.deadline) if activity else "",
-        max=activity.max_party if activity else 1,
-        free=free,
+def refusal(t: Translator, refused: ActivityRefusal) -> str:
+    match refused:
+        case SignupClosed():
+            return t._("Sign-ups for this activity are closed.")
+        case DeadlinePassed(deadline):
+            return t._("Sign-ups closed at {time}.").format(time=t.when(deadline))
+        case AlreadyStarted():
+            return t._("This activity has already started.")
+        case PartyOutOfRange(max_party):
+            return t._("A sign-up is for 1 to {max} people.").format(max=max_party)
+        case NoRoom(free):
+            return t.n_(
+                "Only {free} seat is free: your sign-up stays as it was.",
+                "Only {free} seats are free: your sign-up stays as it was.",
+                free,
+            ).format(free=free)
+        case NotSignedUp():
+            return t._("You are not signed up for this activity.")
+        case AlreadyPublished():
+            return t._("This activity is already published.")
+        case NotOrganizer():
+            return t._("Only organizers and community officials of its community do this.")
+
+
+def missing(t: Translator, activity_id: int) -> str:
+    return t._("There is no activity #{id}.").format(id=activity_id)
+
+
+def preview(t: Translator, activity: Activity, groups: int) -> str:
+    """A new draft as its organizer sees it, before "Publish"."""
+    return (
+        card(t, activity)
+        + "\n\n"
+        + t.n_("It will be sent to {n} group.", "It will be sent to {n} groups.", groups).format(
+            n=groups
+        )
     )
 
 

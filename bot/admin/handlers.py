@@ -1,34 +1,32 @@
-"""Groups and roles: /setup, /grant, /revoke, the bot joining or leaving, supergroup upgrades."""
+"""Groups and roles: /setup, /grant, /revoke, /health, the bot joining or leaving, supergroup
+upgrades."""
 
 from __future__ import annotations
 
 import logging
-import time
 import unicodedata
-from datetime import UTC, datetime, timedelta
 
-from babel.units import format_unit
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
+from bot.admin import views
+from bot.admin.service import RoleChanged, RoleUnchanged
 from bot.context import CustomContext, ids
+from bot.core import events, scope
+from bot.core.chat_members import is_chat_admin
 from bot.core.commands import GROUP, CommandSpec, register_commands
-from bot.core.i18n import N_, Translator
-from bot.core.records import Community, UserRecord
+from bot.core.i18n import N_
+from bot.core.records import UserRecord
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
 from bot.core.roles import Action, Role, parse_role
-from bot.delivery.outbox_store import OutboxStore
-from bot.meetings import jobs as meeting_jobs
-from bot.menu.handlers import is_chat_admin, role_name
 
 log = logging.getLogger(__name__)
 
 NAME_LIMIT = 40
-SETUP_USAGE = "/setup 西安村 第8网格"
-# Telegram's stand-in sender for anonymous group administrators.
-GROUP_ANONYMOUS_BOT = 1087968824
+SETUP_USAGE = views.SETUP_USAGE
+EXAMPLE_COMMUNITY = "西安村"
 
 
 def valid_name(name: str) -> bool:
@@ -40,10 +38,28 @@ def valid_name(name: str) -> bool:
     )
 
 
-def roles_list(t: Translator) -> str:
-    return t.p_("list separator", ", ").join(
-        f"<code>{r.value}</code> {role_name(t, r)}" for r in Role
-    )
+async def may_setup(context: CustomContext, message: Message, chat_id: int, user_id: int) -> bool:
+    """Superadmins, and the group's own administrators (asked of Telegram only when needed;
+    an anonymous administrator writes as the group itself)."""
+    actor = context.actor(user_id, None)
+    if actor.may(Action.SETUP):
+        return True
+    anonymous = message.sender_chat is not None and message.sender_chat.id == chat_id
+    chat_admin = anonymous or await is_chat_admin(context.bot, chat_id, user_id)
+    return actor.may(Action.SETUP, chat_admin=chat_admin)
+
+
+def setup_problem(context: CustomContext, args: list[str]) -> str | None:
+    t = context.t
+    if len(args) < 2:
+        return t._("Name the community and the grid.")
+    if len(args) > 2:
+        return t._("Too many words: a name with spaces goes in quotes.")
+    if not all(valid_name(name) for name in args):
+        return t._("Names are 1 to {limit} characters, without line breaks.").format(
+            limit=NAME_LIMIT
+        )
+    return None
 
 
 async def setup(update: Update, context: CustomContext) -> None:
@@ -52,68 +68,23 @@ async def setup(update: Update, context: CustomContext) -> None:
         return
     t = context.t
     if is_private(update):
-        await reply(
-            update,
-            usage(t, t._("Send /setup in the group you want to register, not here."), SETUP_USAGE),
-        )
+        elsewhere = t._("Send /setup in the group you want to register, not here.")
+        await reply(update, usage(t, elsewhere, SETUP_USAGE))
         return
     chat_id, user_id = ids(update)
-    anonymous_admin = message.sender_chat is not None and message.sender_chat.id == chat_id
-    allowed = (
-        user_id in context.settings.admins
-        or anonymous_admin
-        or await is_chat_admin(context, chat_id, user_id)
-    )
-    if not allowed:
+    if not await may_setup(context, message, chat_id, user_id):
         await reply(update, denied(t, t._("Only this group's administrators can register it.")))
         return
     args = split_args(command_text(message))
-    if len(args) != 2:
-        problem = (
-            t._("Name the community and the grid.")
-            if len(args) < 2
-            else t._("Too many words: a name with spaces goes in quotes.")
-        )
+    problem = setup_problem(context, args)
+    if problem is not None:
         await reply(update, usage(t, problem, SETUP_USAGE))
         return
     community_name, grid_name = args
-    if not (valid_name(community_name) and valid_name(grid_name)):
-        await reply(
-            update,
-            usage(
-                t,
-                t._("Names are 1 to {limit} characters, without line breaks.").format(
-                    limit=NAME_LIMIT
-                ),
-                SETUP_USAGE,
-            ),
-        )
-        return
-    existing = context.registry.community_by_name(community_name)
-    if existing is not None:
-        community_name = existing.name  # keep the spelling it was created with
-    reg = await context.registry.register_chat(
-        chat_id, community_name, grid_name, user_id, update_id=context.update_id
-    )
-    lines = [
-        t._("✅ This group is now registered to <b>{community} · {grid}</b>.").format(
-            community=esc(reg.community.name), grid=esc(reg.grid.name)
-        )
-    ]
-    if reg.previous_grid is not None and reg.previous_grid.id != reg.grid.id:
-        lines.append(
-            t._("It was registered to {grid} before.").format(grid=esc(reg.previous_grid.name))
-        )
+    reg = await context.admin.register_group(context.origin, community_name, grid_name)
+    await reply(update, views.registered(t, reg))
     if reg.new_community:
-        lines.append(
-            t._(
-                "{community} is new here. A superadmin gives people their roles with /grant."
-            ).format(community=esc(reg.community.name))
-        )
-    lines.append(t._("Residents: send /help to see what I can do."))
-    await reply(update, "\n".join(lines))
-    if reg.new_community:
-        await meeting_jobs.schedule_meeting(context.application, reg.community.id)
+        await events.registered(context.application, reg.community.id)
 
 
 async def grant(update: Update, context: CustomContext) -> None:
@@ -124,103 +95,53 @@ async def revoke(update: Update, context: CustomContext) -> None:
     await change_role(update, context, granted=False)
 
 
-async def change_role(update: Update, context: CustomContext, *, granted: bool) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    t = context.t
-    chat_id, user_id = ids(update)
+def role_usage(update: Update, message: Message, granted: bool) -> str:
     command = "/grant" if granted else "/revoke"
-    how = (
-        f"{command} grid @username"
-        if is_private(update) or message.reply_to_message is None
-        else (f"{command} grid")
-    )
-    args = split_args(command_text(message))
-    if not args:
-        await reply(
-            update,
-            usage(t, t._("Name the role and the person (or reply to their message)."), how)
-            + "\n"
-            + t._("Roles: {roles}").format(roles=roles_list(t)),
-        )
-        return
-    role = parse_role(args[0])
+    if is_private(update) or message.reply_to_message is None:
+        return f"{command} grid @username"
+    return f"{command} grid"
+
+
+async def parse_role_word(
+    update: Update, context: CustomContext, args: list[str], how: str
+) -> Role | None:
+    """The role named first, or None after saying how to name one."""
+    t = context.t
+    role = parse_role(args[0]) if args else None
     if role is None:
-        await reply(
-            update,
-            usage(t, t._("I don't know the role “{role}”.").format(role=esc(args[0][:40])), how)
-            + "\n"
-            + t._("Roles: {roles}").format(roles=roles_list(t)),
+        problem = (
+            t._("I don't know the role “{role}”.").format(role=esc(args[0][:40]))
+            if args
+            else t._("Name the role and the person (or reply to their message).")
         )
-        return
-    rest = args[1:]
-    target: UserRecord | None = None
+        roles = t._("Roles: {roles}").format(roles=views.roles_list(t))
+        await reply(update, usage(t, problem, how) + "\n" + roles)
+    return role
+
+
+async def find_target(
+    update: Update, context: CustomContext, message: Message, rest: list[str], how: str
+) -> tuple[UserRecord, list[str]] | None:
+    """Whose role: @username among the words, else the author of the message replied to; and
+    the words left. None after saying what was wrong."""
+    t = context.t
     if rest and rest[0].startswith("@"):
         target = context.registry.user_by_username(rest[0])
-        if target is None:
-            await reply(
-                update,
-                usage(
-                    t,
-                    t._(
-                        "I don't know {username} yet: they must first write in a group with me "
-                        "or start a private chat with me. You can also reply to their message."
-                    ).format(username=esc(rest[0][:40])),
-                    how,
-                ),
-            )
-            return
-        rest = rest[1:]
+        if target is not None:
+            return target, rest[1:]
+        problem = t._(
+            "I don't know {username} yet: they must first write in a group with me "
+            "or start a private chat with me. You can also reply to their message."
+        ).format(username=esc(rest[0][:40]))
     elif message.reply_to_message is not None:
-        target = reply_target(context, message.reply_to_message)
-        if target is None:
-            await reply(update, usage(t, t._("Reply to a message written by a person."), how))
-            return
+        author = reply_target(context, message.reply_to_message)
+        if author is not None:
+            return author, rest
+        problem = t._("Reply to a message written by a person.")
     else:
-        await reply(
-            update, usage(t, t._("Whom? Name them with @username or reply to their message."), how)
-        )
-        return
-
-    community = await pick_community(update, context, user_id, chat_id, rest, how)
-    if community is None:
-        return
-    actor = context.actor(user_id, community.id)
-    if not actor.may(Action.GRANT):
-        await reply(
-            update,
-            denied(
-                t,
-                t._("Only community officials of {community} give or take roles.").format(
-                    community=esc(community.name)
-                ),
-            ),
-        )
-        return
-    changed = await context.registry.set_role(
-        target.id,
-        community.id,
-        role.value,
-        granted=granted,
-        by=user_id,
-        update_id=context.update_id,
-    )
-    who = esc(f"@{target.username}" if target.username else target.full_name)
-    values = {"who": who, "role": role_name(t, role), "community": esc(community.name)}
-    if granted:
-        text = (
-            t._("✅ {who} is now {role} of {community}.")
-            if changed
-            else t._("{who} is already {role} of {community}.")
-        )
-    else:
-        text = (
-            t._("✅ {who} is no longer {role} of {community}.")
-            if changed
-            else t._("{who} is not {role} of {community}: nothing to take back.")
-        )
-    await reply(update, text.format(**values))
+        problem = t._("Whom? Name them with @username or reply to their message.")
+    await reply(update, usage(t, problem, how))
+    return None
 
 
 def reply_target(context: CustomContext, replied: Message) -> UserRecord | None:
@@ -230,56 +151,61 @@ def reply_target(context: CustomContext, replied: Message) -> UserRecord | None:
     return context.registry.user(author.id)
 
 
-async def pick_community(
-    update: Update, context: CustomContext, user_id: int, chat_id: int, rest: list[str], how: str
-) -> Community | None:
-    """The community a role command is about: the group's, or in private the one named or held."""
+async def role_scope(
+    update: Update, context: CustomContext, rest: list[str], how: str
+) -> scope.Scope | None:
+    """The community a role command is about. In private, the words left are the community's
+    name (spaces allowed without quotes), and a name that is no community is refused rather
+    than ignored."""
     t = context.t
-    storage = context.registry
-    if not is_private(update):
-        grid = storage.chat_grid(chat_id)
-        if grid is None:
-            await reply(
-                update,
-                usage(t, t._("This group is not registered yet; register it first."), SETUP_USAGE),
-            )
-            return None
-        return storage.community(grid.community_id)
-    if rest:
+    words = rest
+    if is_private(update) and rest:
         name = " ".join(rest)
-        community = storage.community_by_name(name)
-        if community is None:
-            await reply(
-                update,
-                usage(
-                    t,
-                    t._("There is no community “{name}”.").format(name=esc(name[:40])),
-                    how + " 西安村",
-                ),
-            )
-        return community
-    if user_id in context.settings.admins:
-        candidates = storage.communities()
-    else:
-        candidates = storage.communities_of(user_id, [Role.COMMUNITY.value])
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        await reply(
-            update,
-            denied(t, t._("You are not a community official anywhere, so you cannot give roles.")),
-        )
-        return None
-    names = t.p_("list separator", ", ").join(esc(c.name) for c in candidates)
-    await reply(
+        if context.registry.community_by_name(name) is None:
+            problem = t._("There is no community “{name}”.").format(name=esc(name[:40]))
+            await reply(update, usage(t, problem, f"{how} {EXAMPLE_COMMUNITY}"))
+            return None
+        words = [name]
+    return await scope.require(
         update,
-        usage(
-            t,
-            t._("Which community? Add its name: one of {names}.").format(names=names),
-            how + " " + candidates[0].name,
-        ),
+        context,
+        words,
+        action=Action.GRANT,
+        how=f"{how} {EXAMPLE_COMMUNITY}",
+        nobody=t._("You are not a community official anywhere, so you cannot give roles."),
+        refusal=t._("Only community officials of {community} give or take roles."),
     )
-    return None
+
+
+async def change_role(update: Update, context: CustomContext, *, granted: bool) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    how = role_usage(update, message, granted)
+    args = split_args(command_text(message))
+    role = await parse_role_word(update, context, args, how)
+    if role is None:
+        return
+    target = await find_target(update, context, message, args[1:], how)
+    if target is None:
+        return
+    person, rest = target
+    found = await role_scope(update, context, rest, how)
+    if found is None:
+        return
+    t, community = context.t, found.community
+    who = f"@{person.username}" if person.username else person.full_name
+
+    def said(changed: bool) -> str:
+        return views.role_changed(t, who, role, community.name, granted=granted, changed=changed)
+
+    match await context.admin.set_role(
+        context.origin, person.id, community.id, role, granted=granted
+    ):
+        case RoleChanged():
+            await reply(update, said(True))
+        case RoleUnchanged():
+            await reply(update, said(False))
 
 
 async def on_my_chat_member(update: Update, context: CustomContext) -> None:
@@ -289,25 +215,14 @@ async def on_my_chat_member(update: Update, context: CustomContext) -> None:
         return
     status = change.new_chat_member.status
     chat_id = change.chat.id
-    if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+    gone = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+    if status in gone:
         await context.registry.set_chat_active(chat_id, False)
         log.info("removed from chat %s: marked inactive", chat_id)
         return
-    was_member = change.old_chat_member.status not in (
-        ChatMemberStatus.LEFT,
-        ChatMemberStatus.BANNED,
-    )
     await context.registry.set_chat_active(chat_id, True)
-    if was_member:
-        return
-    t = context.t
-    text = t._(
-        "Hello, I'm <b>Mulin 睦邻</b>. I keep track of the problems residents raise, "
-        "neighbourhood activities and the monthly residents' meeting.\n"
-        "A group administrator registers this group: <code>/setup &lt;community&gt; &lt;grid&gt;</code>, "
-        "e.g. <code>{example}</code>."
-    ).format(example=esc(SETUP_USAGE))
-    await context.bot.send_message(chat_id, text)
+    if change.old_chat_member.status in gone:  # newly added: say how to register
+        await context.bot.send_message(chat_id, views.welcome(context.t))
 
 
 async def on_migration(update: Update, context: CustomContext) -> None:
@@ -329,36 +244,12 @@ async def health(update: Update, context: CustomContext) -> None:
     """/health, for superadmins: is it alive, keeping up, and what went wrong last."""
     t = context.t
     _, user_id = ids(update)
-    if user_id not in context.settings.admins:
+    if not context.actor(user_id, None).may(Action.HEALTH):
         await reply(update, denied(t, t._("Only superadmins see the bot's health.")))
         return
     services = context.bot_data
-    uptime = timedelta(seconds=int(time.time() - services.started_at))
-    backlog = await OutboxStore(context.db).backlog()
-    path = context.settings.db_path
-    size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
-    last = services.last_error
-    error = (
-        t._("{kind} at {time}").format(
-            kind=esc(last[1]), time=esc(t.when(datetime.fromtimestamp(last[0], UTC)))
-        )
-        if last
-        else t._("none")
-    )
-    await reply(
-        update,
-        t._(
-            "🩺 <b>Health</b>\nUp for {uptime}\nOutbox: {backlog} messages waiting\n"
-            "Last error: {error}\nDatabase: {size}"
-        ).format(
-            uptime=uptime, backlog=t.number(backlog), error=error, size=format_size(size, t.locale)
-        ),
-    )
-
-
-def format_size(size: int, locale: str) -> str:
-    megabytes = size / 1_000_000
-    return str(format_unit(round(megabytes, 1), "digital-megabyte", length="short", locale=locale))
+    found = await context.admin.health(services.started_at, services.last_error)
+    await reply(update, views.health(t, found.uptime, found.backlog, found.size, found.last_error))
 
 
 COMMANDS: tuple[CommandSpec, ...] = (

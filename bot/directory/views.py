@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.i18n import N_, Translator
 from bot.core.render import esc
-from bot.directory.store import KINDS, Contact
+from bot.directory.rules import BUILDING_LIMIT, KINDS, NAME_LIMIT, BadContact, Contact, Flaw
 
 KIND_NAMES: dict[str, str] = {
     "party": N_("party members"),
@@ -14,15 +14,6 @@ KIND_NAMES: dict[str, str] = {
     "grid": N_("grid workers"),
     "property": N_("property staff"),
 }
-# The words people type for each kind (SPEC: either word).
-KIND_WORDS: dict[str, str] = {
-    "party": "party", "党员": "party",
-    "volunteer": "volunteer", "志愿者": "volunteer",
-    "committee": "committee", "业委会": "committee",
-    "building_head": "building_head", "楼栋长": "building_head",
-    "grid": "grid", "网格员": "grid",
-    "property": "property", "物业": "property",
-}  # fmt: skip
 
 
 def roster(t: Translator, community: str, contacts: list[Contact], *, phones: bool) -> str:
@@ -53,3 +44,61 @@ def kinds_list(t: Translator) -> str:
     return t.p_("list separator", ", ").join(
         f"<code>{k}</code> {t._(KIND_NAMES[k])}" for k in KINDS
     )
+
+
+def contact_problem(t: Translator, bad: BadContact) -> str:
+    match bad.flaw:
+        case Flaw.TOO_FEW:
+            return t._("Give the kind, the name and the phone number.")
+        case Flaw.KIND:
+            return t._("I don't know the kind “{kind}”.").format(kind=esc(bad.detail[:20]))
+        case Flaw.NAME:
+            return t._("A name is 1 to {limit} characters.").format(limit=NAME_LIMIT)
+        case Flaw.PHONE:
+            return t._(
+                "“{phone}” is not a phone number: an 11-digit mobile (13812345678) or a landline "
+                "with its area code (0595-85123456)."
+            ).format(phone=esc(bad.detail[:30]))
+        case Flaw.TOO_MANY:
+            return t._("Too many words: a name with spaces goes in quotes.")
+        case Flaw.BUILDING:
+            return t._("A building is at most {limit} characters.").format(limit=BUILDING_LIMIT)
+
+
+def saved(t: Translator, community: str, contact: Contact, *, new: bool) -> str:
+    values = {
+        "name": esc(contact.name),
+        "kind": t._(KIND_NAMES[contact.kind]),
+        "community": esc(community),
+    }
+    text = (
+        t._("✅ {name} is now on {community}'s contacts ({kind}).")
+        if new
+        else t._("✅ {name}'s entry on {community}'s contacts is updated ({kind}).")
+    )
+    return text.format(**values)
+
+
+def removed(t: Translator, community: str, name: str, *, found: bool) -> str:
+    text = (
+        t._("✅ {name} is no longer on {community}'s contacts.")
+        if found
+        else t._("{name} is not on {community}'s contacts.")
+    )
+    return text.format(name=esc(name[:NAME_LIMIT]), community=esc(community))
+
+
+def phones_refused(t: Translator) -> str:
+    return t._(
+        "Phone numbers are only for members of the community's grid groups. "
+        "Send /contacts in your grid group to see the names."
+    )
+
+
+def edit_refused(t: Translator) -> str:
+    """The refusal of a roster change, with `{community}` left for the scope resolver."""
+    return t._("Only grid workers and community officials of {community} change its contacts.")
+
+
+def edit_nowhere(t: Translator) -> str:
+    return t._("Only grid workers and community officials change the contacts.")

@@ -16,7 +16,7 @@ from telegram.ext import Application
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
 from bot.delivery.outbox_store import OutboxStore
-from bot.issues.store import FollowUp
+from bot.issues.service import FollowUp
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,7 @@ OUTBOX_KEEP = timedelta(days=30)  # sent messages are kept this long, for inquir
 async def run_followup(services: Services, now: datetime) -> FollowUp | None:
     """The 09:00 follow-up: overdue reminders, automatic escalation, fixed-by-silence."""
     today = now.astimezone(services.settings.tz).date().isoformat()
-    done = await services.issues.follow_up(
-        now, today, compose=services.notifier.issue_event, remind=services.notifier.overdue
-    )
+    done = await services.issues.follow_up(now, today)
     await services.db.prune_processed(now)
     await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
     if done is not None:

@@ -1,6 +1,6 @@
 """Who hears of what: turns an issue event into outbox messages, each in its reader's language.
 
-Runs inside the transaction that made the change (see storage.issues), so it only reads the
+Runs inside the transaction that made the change (see bot/issues/service), so it only reads the
 in-memory caches and renders; it never awaits.
 """
 
@@ -12,6 +12,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from bot.core.audience import Audience
+from bot.core.roles import Actor
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues import views
 from bot.issues.card import issue_card
@@ -26,6 +27,13 @@ def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
 
 class Notifier(Audience):
     """The people of bot/core/audience.py, and what an issue's change tells each of them."""
+
+    def actor(self, user_id: int, community_id: int) -> Actor:
+        """The user as the permission table sees them in a community."""
+        return Actor.of(user_id, self._registry.roles_of(user_id, community_id), self._admins)
+
+    def superadmin(self, user_id: int) -> bool:
+        return user_id in self._admins
 
     def who(self, user_id: int, issue: Issue) -> Who:
         return Who(

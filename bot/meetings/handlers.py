@@ -12,7 +12,9 @@ from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
 from bot.core.commands import PRIVATE, CommandSpec, register_commands
 from bot.core.db import utcnow
+from bot.core.events import on_registered
 from bot.core.i18n import N_
+from bot.core.menu_buttons import register_menu_button
 from bot.core.records import Community
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, usage
@@ -337,5 +339,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         CallbackQueryHandler(on_minutes_button, pattern=keyboards.pattern(views.MINUTES))
     )
     app.add_handler(CallbackQueryHandler(on_remind_button, pattern=keyboards.pattern(REMIND)))
+    register_menu_button(app, "meeting", meeting)
+    on_registered(app, meeting_jobs.schedule_meeting)
     moderation.AFTER_PROMPT["minutes_close"] = after_minutes_answer
     moderation.AFTER_PROMPT["minutes_reject"] = after_minutes_answer

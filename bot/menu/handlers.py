@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -13,62 +10,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.activities import handlers as activities
 from bot.config import SUPPORTED_LOCALES, normalize_locale
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.commands import PRIVATE, CommandSpec, Where, register_commands, visible_commands
-from bot.core.i18n import N_, Translator
+from bot.core.chat_members import is_chat_admin
+from bot.core.commands import PRIVATE, CommandSpec, Where, register_commands
+from bot.core.i18n import N_
+from bot.core.menu_buttons import menu_button, register_menu_button
 from bot.core.render import esc
 from bot.core.replies import command_text, denied, is_private, reply, usage
-from bot.core.roles import Action, Actor, Role
-from bot.directory import handlers as directory
-from bot.issues import handlers as issues
-from bot.meetings import handlers as meetings
-
-LANG = "lang"
-MENU = "menu"
-
-
-def role_name(t: Translator, role: Role) -> str:
-    names = {
-        Role.GRID: t._("grid worker"),
-        Role.PROPERTY: t._("property staff"),
-        Role.COMMUNITY: t._("community official"),
-        Role.ORGANIZER: t._("activity organizer"),
-    }
-    return names[role]
-
-
-def main_menu(t: Translator) -> InlineKeyboardMarkup:
-    """The private menu: everything a resident does, as buttons (later capabilities add theirs)."""
-    return keyboards.rows(
-        [
-            keyboards.button(t.p_("menu", "📝 Report a problem"), MENU, "report"),
-            keyboards.button(t.p_("menu", "📋 My issues"), MENU, "my"),
-            keyboards.button(t.p_("menu", "🗂 Issue boards"), MENU, "board"),
-            keyboards.button(t.p_("menu", "🎪 Activities"), MENU, "activities"),
-            keyboards.button(t.p_("menu", "🍵 Next meeting"), MENU, "meeting"),
-            keyboards.button(t.p_("menu", "📇 Contacts"), MENU, "contacts"),
-            keyboards.button(t.p_("menu", "❓ Help"), MENU, "help"),
-            keyboards.button(t.p_("menu", "🌐 Language"), MENU, "lang"),
-        ]
-    )
-
-
-def language_picker(current: Translator, catalogs: list[Translator]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                keyboards.button(
-                    ("✓ " if tr.locale == current.locale else "") + tr.display_name,
-                    LANG,
-                    tr.locale,
-                )
-                for tr in catalogs
-            ]
-        ]
-    )
+from bot.core.roles import Action, Role
+from bot.menu.views import LANG, MENU, help_text, language_picker, main_menu, unregistered_group
 
 
 async def start(update: Update, context: CustomContext) -> None:
@@ -92,83 +44,38 @@ async def start(update: Update, context: CustomContext) -> None:
     await reply(update, text, main_menu(t))
 
 
-def help_text(
-    t: Translator,
-    commands: Sequence[CommandSpec],
-    where: Where,
-    roles: frozenset[Role],
-    *,
-    superadmin: bool,
-    chat_admin: bool,
-    community: str | None,
-) -> str:
-    lines = [t._("<b>What you can do here</b>")]
-    actor = Actor(0, roles, superadmin)
-    for spec in visible_commands(commands, where, actor, chat_admin=chat_admin):
-        lines.append(f"<code>{esc(t._(spec.usage))}</code> — {esc(t._(spec.description))}")
-    if superadmin:
-        lines.append(t._("You are a superadmin: you may do everything everywhere."))
-    elif roles:
-        held = t.p_("list separator", ", ").join(role_name(t, r) for r in sorted(roles))
-        if community:
-            lines.append(
-                t._("Your roles in {community}: {roles}").format(
-                    community=esc(community), roles=held
-                )
-            )
-        else:
-            lines.append(t._("Your roles: {roles}").format(roles=held))
-    if where == Where.GROUP:
-        lines.append(t._("In private chat with me there is a menu of buttons: send me /start."))
-    return "\n".join(lines)
-
-
 async def help_command(update: Update, context: CustomContext) -> None:
     await send_help(update, context)
 
 
 async def send_help(update: Update, context: CustomContext) -> None:
     chat_id, user_id = ids(update)
-    storage = context.registry
-    superadmin = user_id in context.settings.admins
+    registry, commands = context.registry, context.bot_data.commands
     if is_private(update):
+        actor = context.actor(user_id, None)
         roles = frozenset(
-            Role(r) for c in storage.communities() for r in storage.roles_of(user_id, c.id)
+            Role(r) for c in registry.communities() for r in registry.roles_of(user_id, c.id)
         )
-        text = help_text(
-            context.t,
-            context.bot_data.commands,
-            Where.PRIVATE,
-            roles,
-            superadmin=superadmin,
-            chat_admin=False,
-            community=None,
-        )
-    else:
-        grid = storage.chat_grid(chat_id)
-        community = storage.community(grid.community_id) if grid else None
-        actor = context.actor(user_id, community.id if community else None)
-        chat_admin = await is_chat_admin(context, chat_id, user_id)
-        text = help_text(
-            context.t,
-            context.bot_data.commands,
-            Where.GROUP,
-            actor.roles,
-            superadmin=superadmin,
-            chat_admin=chat_admin,
-            community=community.name if community else None,
-        )
-        if grid is None:
-            text += "\n" + context.t._(
-                "This group is not registered yet: a chat administrator sends "
-                "<code>/setup &lt;community&gt; &lt;grid&gt;</code>."
-            )
+        text = help_text(context.t, commands, Where.PRIVATE, roles,
+                         superadmin=actor.superadmin, chat_admin=False, community=None)  # fmt: skip
+        await reply(update, text)
+        return
+    grid = registry.chat_grid(chat_id)
+    community = registry.community(grid.community_id) if grid else None
+    actor = context.actor(user_id, community.id if community else None)
+    chat_admin = await is_chat_admin(context.bot, chat_id, user_id)
+    text = help_text(
+        context.t,
+        commands,
+        Where.GROUP,
+        actor.roles,
+        superadmin=actor.superadmin,
+        chat_admin=chat_admin,
+        community=community.name if community else None,
+    )
+    if grid is None:
+        text += "\n" + unregistered_group(context.t)
     await reply(update, text)
-
-
-async def is_chat_admin(context: CustomContext, chat_id: int, user_id: int) -> bool:
-    member = await context.bot.get_chat_member(chat_id, user_id)
-    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
 async def lang(update: Update, context: CustomContext) -> None:
@@ -258,26 +165,17 @@ async def on_lang_button(update: Update, context: CustomContext) -> None:
 
 
 async def on_menu_button(update: Update, context: CustomContext) -> None:
+    """Each button is answered by the feature that registered it (bot/core/menu_buttons.py)."""
     query = update.callback_query
     if query is None:
         return
     data = keyboards.decode(query.data)
-    choice = data.text(0) if data else None
+    callback = menu_button(context.bot_data, data.text(0) if data else None)
+    if callback is None:
+        await query.answer(context.ut._("This button is no longer valid."))
+        return
     await query.answer()
-    if choice == "help":
-        await send_help(update, context)
-    elif choice == "my":
-        await issues.my_issues(update, context)
-    elif choice == "board":
-        await issues.board(update, context)
-    elif choice == "activities":
-        await activities.list_activities(update, context)
-    elif choice == "meeting":
-        await meetings.meeting(update, context)
-    elif choice == "contacts":
-        await directory.contacts(update, context)
-    elif choice == "lang":
-        await send_language_picker(update, context)
+    await callback(update, context)
 
 
 async def send_language_picker(update: Update, context: CustomContext) -> None:
@@ -325,6 +223,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     register_commands(app, COMMANDS)
+    register_menu_button(app, "help", send_help)
+    register_menu_button(app, "lang", send_language_picker)
     app.add_handler(CallbackQueryHandler(on_lang_button, pattern=keyboards.pattern(LANG)))
     app.add_handler(CallbackQueryHandler(on_menu_button, pattern=keyboards.pattern(MENU)))
 

@@ -9,68 +9,47 @@ from __future__ import annotations
 import asyncio
 import io
 
-from telegram import InputFile, Update
+from telegram import InputFile, Message, Update
 from telegram.ext import Application
 
-from bot.context import CustomContext, ids
+from bot.context import CustomContext
+from bot.core import scope
 from bot.core.commands import CommandSpec, register_commands
-from bot.core.db import utcnow
-from bot.core.i18n import N_
-from bot.core.records import Community
+from bot.core.i18n import N_, Translator
 from bot.core.render import esc, truncate
-from bot.core.replies import command_text, denied, is_private, reply, split_args, usage
-from bot.core.roles import MODERATORS, Action
+from bot.core.replies import command_text, is_private, reply, split_args, usage
+from bot.core.roles import Action
 from bot.stats import charts, views
-from bot.stats.store import Month
+from bot.stats.service import Month, parse_month
 
 HOW = "/stats 2026-03"
 HOW_PRIVATE = "/stats 2026-03 西安村"
 
 
-def _community(
-    context: CustomContext, chat_id: int, user_id: int, private: bool, words: list[str]
-) -> tuple[Community | None, list[str]]:
-    """The community asked about, and the words left once its name was taken out."""
-    storage = context.registry
-    if not private:
-        grid = storage.chat_grid(chat_id)
-        here = storage.community(grid.community_id) if grid else None
-        if here is None:
-            return None, words
-        return here, [w for w in words if w.casefold() != here.name.casefold()]
-    named = [w for w in words if storage.community_by_name(w) is not None]
-    if named:
-        rest = [w for w in words if w != named[0]]
-        return storage.community_by_name(named[0]), rest
-    held = (
-        storage.communities()
-        if user_id in context.settings.admins
-        else storage.communities_of(user_id, [r.value for r in MODERATORS])
-    )
-    return (held[0] if len(held) == 1 else None), words
+def month_problem(t: Translator, words: list[str], month: Month | None) -> str:
+    if month is None:
+        return t._("“{value}” is not a month: write the year and the month, YYYY-MM.").format(
+            value=esc(truncate(" ".join(words), 20))
+        )
+    return t._("{month} has not begun yet.").format(month=views.month_name(t, month))
 
 
-def _moderates_somewhere(context: CustomContext, user_id: int) -> bool:
-    return bool(context.registry.communities_of(user_id, [r.value for r in MODERATORS]))
-
-
-def parse_month(words: list[str], today: Month) -> Month | None:
-    """The month asked for (`today` without an argument), or None when the words are not one."""
-    if not words:
-        return today
-    return Month.parse(words[0]) if len(words) == 1 else None
-
-
-async def _no_community(update: Update, context: CustomContext, user_id: int) -> None:
+async def stats_scope(
+    update: Update, context: CustomContext, words: list[str]
+) -> scope.Scope | None:
     t = context.t
-    if not is_private(update):
-        await reply(update, t._("This group is not registered yet; register it first."))
-    elif user_id in context.settings.admins or _moderates_somewhere(context, user_id):
-        problem = t._("Send it in a grid group, or add the community's name.")
-        await reply(update, usage(t, problem, HOW_PRIVATE))
-    else:
-        problem = t._("Statistics are for grid workers, property staff and community officials.")
-        await reply(update, denied(t, problem))
+    return await scope.require(
+        update,
+        context,
+        words,
+        action=Action.STATS,
+        how=HOW_PRIVATE,
+        nobody=t._("Statistics are for grid workers, property staff and community officials."),
+        refusal=t._(
+            "Only grid workers, property staff and community officials of {community} "
+            "see its statistics."
+        ),
+    )
 
 
 async def stats(update: Update, context: CustomContext) -> None:
@@ -78,49 +57,32 @@ async def stats(update: Update, context: CustomContext) -> None:
     if message is None:
         return
     t = context.t
-    chat_id, user_id = ids(update)
-    private = is_private(update)
-    how = HOW_PRIVATE if private else HOW
-    community, words = _community(
-        context, chat_id, user_id, private, split_args(command_text(message))
-    )
-    if community is None:
-        await _no_community(update, context, user_id)
+    found = await stats_scope(update, context, split_args(command_text(message)))
+    if found is None:
         return
-    if not context.actor(user_id, community.id).is_moderator:
-        await reply(
-            update,
-            denied(
-                t,
-                t._(
-                    "Only grid workers, property staff and community officials of {community} "
-                    "see its statistics."
-                ).format(community=esc(community.name)),
-            ),
-        )
-        return
-    tz = context.settings.tz
-    today = Month.of(utcnow().astimezone(tz).date())
-    month = parse_month(words, today)
+    today = context.stats.this_month()
+    month = parse_month(found.words, today)
     if month is None or month > today:
-        problem = (
-            t._("“{value}” is not a month: write the year and the month, YYYY-MM.").format(
-                value=esc(truncate(" ".join(words), 20))
-            )
-            if month is None
-            else t._("{month} has not begun yet.").format(month=views.month_name(t, month))
-        )
-        await reply(update, usage(t, problem, how))
+        how = HOW_PRIVATE if is_private(update) else HOW
+        await reply(update, usage(t, month_problem(t, found.words, month), how))
         return
-    current, previous = await context.stats.months(community.id, [month, month.previous], tz)
+    community = found.community.name
+    pair = await context.stats.compare(found.community.id, month)
     grid_name = _grid_namer(context)
-    await reply(update, views.text(t, community.name, current, previous, grid_name))
-    chart = views.chart(t, community.name, current, previous, grid_name)
+    await reply(update, views.text(t, community, pair, grid_name))
+    chart = views.chart(t, community, pair, grid_name)
+    await send_chart(update, message, chart, views.caption(t, community, month), f"stats-{month}")
+
+
+async def send_chart(
+    update: Update, message: Message, chart: charts.BarChart, caption: str, filename: str
+) -> None:
+    """Drawn in a thread: a chart takes a good part of a second of CPU."""
     png = await asyncio.to_thread(charts.render, chart)
     await message.reply_photo(
-        InputFile(io.BytesIO(png), filename=f"stats-{month}.png"),
-        caption=views.caption(t, community.name, month),
-        do_quote=not private,
+        InputFile(io.BytesIO(png), filename=f"{filename}.png"),
+        caption=caption,
+        do_quote=not is_private(update),
     )
 
 

@@ -15,10 +15,9 @@ from babel.numbers import format_decimal
 
 from bot.core.i18n import Translator
 from bot.core.render import esc, truncate
-from bot.issues.rules.categories import CATEGORY_KEYS
-from bot.issues.views import category_name
+from bot.issues.service import CATEGORY_KEYS, category_name
 from bot.stats.charts import BarChart, Panel, Series
-from bot.stats.store import Counts, Month, MonthFigures
+from bot.stats.service import Counts, Month, MonthFigures, MonthPair
 
 GridName = Callable[[int], str]
 
@@ -92,13 +91,8 @@ def _grids(current: MonthFigures, previous: MonthFigures, grid_name: GridName) -
     return sorted(used, key=lambda g: (grid_name(g), g))
 
 
-def text(
-    t: Translator,
-    community: str,
-    current: MonthFigures,
-    previous: MonthFigures,
-    grid_name: GridName,
-) -> str:
+def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -> str:
+    current, previous = pair.current, pair.previous
     now, before = current.totals, previous.totals
     lines = [
         t._("📊 <b>Statistics · {community} · {month}</b>").format(
@@ -185,18 +179,11 @@ def _busy(current: MonthFigures, previous: MonthFigures, grid_id: int) -> int:
     )
 
 
-def chart(
-    t: Translator,
-    community: str,
-    current: MonthFigures,
-    previous: MonthFigures,
-    grid_name: GridName,
-) -> BarChart:
-    """Totals of both months side by side, then raised and resolved by category and by grid."""
-    this, last = month_name(t, current.month), month_name(t, previous.month)
+def _overview(t: Translator, current: MonthFigures, previous: MonthFigures) -> Panel:
+    """Totals of both months side by side."""
     now, before = current.totals, previous.totals
-    overview = Panel(
-        t._("Compared with {month}").format(month=last),
+    return Panel(
+        t._("Compared with {month}").format(month=month_name(t, previous.month)),
         (
             t._("raised"),
             t._("resolved"),
@@ -206,7 +193,7 @@ def chart(
         ),
         (
             Series(
-                last,
+                month_name(t, previous.month),
                 (
                     before.raised,
                     before.resolved,
@@ -217,17 +204,18 @@ def chart(
                 "#b9b9b9",
             ),
             Series(
-                this,
+                month_name(t, current.month),
                 (now.raised, now.resolved, now.escalated, now.rejected, current.people),
                 RAISED,
             ),
         ),
     )
+
+
+def _by_category(t: Translator, current: MonthFigures, previous: MonthFigures) -> Panel:
     empty = Counts()
     categories = _categories(current, previous)
-    grids = _grids(current, previous, grid_name)
-    nothing = t._("No issues in these two months.")
-    by_category = Panel(
+    return Panel(
         t._("By category"),
         tuple(_plain_category(t, k) for k in categories),
         _raised_resolved(
@@ -237,16 +225,24 @@ def chart(
             [current.by_category.get(k, empty) for k in categories],
             [previous.by_category.get(k, empty) for k in categories],
         ),
-        nothing,
+        t._("No issues in these two months."),
     )
+
+
+def _by_grid(
+    t: Translator, current: MonthFigures, previous: MonthFigures, grid_name: GridName
+) -> Panel:
+    """The busiest grids when there are more than a chart can show."""
+    empty = Counts()
+    grids = _grids(current, previous, grid_name)
     if len(grids) > CHART_GRIDS:
         busiest = sorted(grids, key=lambda g: -_busy(current, previous, g))[:CHART_GRIDS]
         grids = [g for g in grids if g in busiest]
-        grid_title = t._("By grid: the {n} busiest").format(n=CHART_GRIDS)
+        title = t._("By grid: the {n} busiest").format(n=CHART_GRIDS)
     else:
-        grid_title = t._("By grid")
-    by_grid = Panel(
-        grid_title,
+        title = t._("By grid")
+    return Panel(
+        title,
         tuple(truncate(grid_name(g), LABEL_LIMIT) for g in grids),
         _raised_resolved(
             t,
@@ -255,9 +251,21 @@ def chart(
             [current.by_grid.get(g, empty) for g in grids],
             [previous.by_grid.get(g, empty) for g in grids],
         ),
-        nothing,
+        t._("No issues in these two months."),
     )
+
+
+def chart(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -> BarChart:
+    """Totals of both months side by side, then raised and resolved by category and by grid."""
+    current, previous = pair.current, pair.previous
     title = t._("{community} · {month}: issues and sign-ups").format(
-        community=community, month=this
+        community=community, month=month_name(t, current.month)
     )
-    return BarChart(title, (overview, by_category, by_grid))
+    return BarChart(
+        title,
+        (
+            _overview(t, current, previous),
+            _by_category(t, current, previous),
+            _by_grid(t, current, previous, grid_name),
+        ),
+    )

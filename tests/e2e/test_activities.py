@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.activities.jobs import run_activities
-from bot.activities.store import NewActivity
+from bot.activities.service import ActivityDetails, ActivityRoster, DraftMade
 from bot.core.db import utcnow
+from bot.core.origin import Origin
 from emulator import Chat, Message, User
 from tests.conftest import World
 
@@ -174,9 +175,11 @@ async def test_200_concurrent_presses_on_the_last_seats_never_oversell(world: Wo
         "SELECT status, count(*), sum(party) FROM signups GROUP BY status ORDER BY status"
     )
     assert rows == [("confirmed", 10, 10), ("waitlisted", 190, 190)]
-    roster = await world.app.bot_data.activities.roster(1)
-    assert sum(s.party for s in roster if s.status == "confirmed") == 10
-    assert [s.position for s in roster if s.status == "waitlisted"] == list(range(1, 191))
+    admin = world.superadmin().id
+    roster = await world.app.bot_data.activities.roster(Origin(admin, admin, None, True), 1)
+    assert isinstance(roster, ActivityRoster)
+    assert sum(s.party for s in roster.signups if s.status == "confirmed") == 10
+    assert [s.position for s in roster.signups if s.status == "waitlisted"] == list(range(1, 191))
     assert "已报名 10/10 · 候补 190" in card_text(world, cards[0])
 
 
@@ -187,29 +190,21 @@ async def test_deadline_and_closed_activities(world: World) -> None:
     grid = services.registry.chat_grid(t.groups[0].id)
     assert grid is not None
     start = utcnow() + timedelta(days=2)
-    draft = await services.activities.create_draft(
-        NewActivity(
-            grid.community_id,
-            "义诊",
-            start,
-            "海景湾党群活动中心",
-            30,
-            t.organizer.id,
-            deadline=utcnow() + timedelta(seconds=1),
+    organizer = Origin(t.organizer.id, t.organizer.id, None, True)
+    made = await services.activities.create_draft(
+        organizer,
+        grid.community_id,
+        ActivityDetails(
+            "义诊", start, "海景湾党群活动中心", 30, deadline=utcnow() + timedelta(seconds=1)
         ),
-        now=utcnow(),
     )
+    assert isinstance(made, DraftMade)
+    draft = made.activity
     roster = await world.say(
         t.organizer, world.emu.private_chat(t.organizer), f"/roster {draft.id}"
     )
     assert "#1 义诊" in (roster[0].text or "") and roster[1].document is not None
-    await services.activities.publish(
-        draft.id,
-        lambda a: [t.groups[0].id],
-        now=utcnow(),
-        compose=services.activity_notifier.compose,
-        may=lambda a: True,
-    )
+    await services.activities.publish(organizer, draft.id)
     await world.settle()
     card = world.emu.last_bot_message(t.groups[0])
     await asyncio.sleep(1.1)
@@ -377,3 +372,24 @@ async def test_guided_newactivity(world: World) -> None:
     card = world.emu.last_bot_message(t.groups[1])
     assert (card.text or "").startswith("#1 社区义诊") and "11:30" in (card.text or "")
     assert not (world.emu.last_bot_message(t.groups[0]).text or "").startswith("#1")
+
+
+async def test_in_private_an_organizer_of_several_communities_names_one(world: World) -> None:
+    t = await town(world, residents=0)
+    away = await world.registered_group("鸿塔小区", "鸿塔社区", "第1网格")
+    admin = world.superadmin()  # organizes everywhere
+    dm = world.emu.private_chat(admin)
+    line = LINE.format(when=later(), capacity=10, party=1)
+    ask = await world.say_one(admin, dm, line)
+    assert "哪个社区？" in (ask.text or "") and "鸿塔社区" in (ask.text or "")
+    named = line.replace("/newactivity ", "/newactivity 西安村 | ", 1)
+    preview = await world.say_one(admin, dm, named)
+    assert (preview.text or "").startswith("#1 亲子定向赛") and "将发送到 3 个群" in (
+        preview.text or ""
+    )
+    ask = await world.say_one(admin, dm, "/announce 周六大扫除")
+    assert "哪个社区？" in (ask.text or "")
+    done = await world.say_one(admin, dm, "/announce 鸿塔社区 周六大扫除")
+    assert done.text == "✅ 已发送到鸿塔社区的 1 个群。"
+    assert world.emu.last_bot_message(away).text == "📢 鸿塔社区通知\n周六大扫除"
+    assert all("大扫除" not in (world.emu.last_bot_message(g).text or "") for g in t.groups)

@@ -61,6 +61,8 @@ async def test_menu_buttons_answer(world: World) -> None:
     assert "您在这里可以做的事" in (world.emu.last_bot_message(dm).text or "")
     await world.press(amei, menu, "🌐 语言 Language")
     assert world.emu.last_bot_message(dm).labels() == ["✓ 中文", "English"]
+    await world.press(amei, menu, "📇 联系人")  # answered by the directory feature
+    assert "电话号码只提供给本社区网格群的成员" in (world.emu.last_bot_message(dm).text or "")
 
 
 async def test_help_lists_only_what_the_caller_may_do(world: World) -> None:
@@ -337,7 +339,7 @@ async def test_forged_button_data_is_refused(world: World) -> None:
     amei = world.person("阿美")
     dm = world.emu.private_chat(amei)
     menu = await world.say_one(amei, dm, "/start")
-    for data in ("lang:xx", "menu", "nonsense:1:2", "lang:" + "9" * 50):
+    for data in ("lang:xx", "menu", "menu:nothing", "nonsense:1:2", "lang:" + "9" * 50):
         answer = await world.emu.press_data(amei, menu, data)
         await world.settle()
         assert answer.text in ("这个按钮已失效。", None)

@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta, tzinfo
 import pytest
 
 from bot.core.db import utcnow
+from bot.core.origin import Origin
 from bot.issues.jobs import run_followup
 from bot.issues.rules.categories import suggest
-from bot.issues.store import NewIssue
+from bot.issues.service import IssueReported, NewIssue
 from emulator import Chat, Message, User
 from tests.conftest import World
 
@@ -238,8 +239,8 @@ async def test_the_dialog_can_be_cancelled_and_refuses_what_it_does_not_take(wor
 
 
 async def seed(world: World, g: Grid8, texts: list[str]) -> None:
-    """Issues raised straight through storage (no cards): a busy grid without the wait for
-    Telegram's 20-messages-a-minute group limit."""
+    """Issues raised straight through the service, with no group to show a card in: a busy grid
+    without the wait for Telegram's 20-messages-a-minute group limit."""
     assert world.app is not None
     services = world.app.bot_data
     grid = services.registry.chat_grid(g.group.id)
@@ -247,9 +248,8 @@ async def seed(world: World, g: Grid8, texts: list[str]) -> None:
     for i, text in enumerate(texts):
         reporter = (g.amei, g.bo, g.chen)[i % 3]
         new = NewIssue(reporter.id, grid.community_id, grid.id, None, text, suggest(text))
-        await services.issues.create(
-            new, now=utcnow(), compose=lambda e: [], check_rate=False, check_duplicates=False
-        )
+        origin = Origin(reporter.id, reporter.id, None, True)
+        assert isinstance(await services.issues.report(origin, new), IssueReported), text
 
 
 async def test_board_and_my(world: World) -> None:

@@ -20,7 +20,8 @@ from bot.core.db import utcnow
 from bot.core.records import SeenUser
 from bot.core.registry import Registry
 from bot.issues.rules.categories import suggest
-from bot.issues.store import IssueStore, NewIssue
+from bot.issues.store import NewIssue
+from bot.issues.store.writes import insert_issue
 from emulator import Emulator
 from emulator.harness import process_env
 from tests.conftest import SUPERADMIN_ID, World
@@ -72,7 +73,6 @@ async def test_webhook_mode_end_to_end(emu: Emulator, tmp_path: Path) -> None:
 async def test_backup_while_writing_gives_a_consistent_copy(tmp_path: Path) -> None:
     db = tmp_path / "live.sqlite3"
     storage = await Registry.open(db)
-    issues = IssueStore(storage.db)
     await storage.see(SeenUser(1, "阿美", None, None, "zh"), -1, "group", "群")
     reg = await storage.register_chat(-1, "西安村", "第8网格", by=1)
     stop = asyncio.Event()
@@ -83,9 +83,7 @@ async def test_backup_while_writing_gives_a_consistent_copy(tmp_path: Path) -> N
         while not stop.is_set():
             text = f"第{written}号问题：楼道灯不亮"
             new = NewIssue(1, reg.community.id, reg.grid.id, None, text, suggest(text))
-            await issues.create(
-                new, now=utcnow(), compose=lambda e: [], check_rate=False, check_duplicates=False
-            )
+            await storage.db.transaction(lambda conn, new=new: insert_issue(conn, new, utcnow()))
             written += 1
             await asyncio.sleep(0)  # as the bot does between updates: storage runs on the loop
 

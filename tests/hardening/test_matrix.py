@@ -348,7 +348,7 @@ ROWS: tuple[Row, ...] = (
         "private",
         lambda t, a: f"/newactivity 义诊{a.key} | {later(8)} | 卫生站 | 30",
         may_anywhere(Action.ORGANIZE),
-        lambda ans, a: says("📝 草稿")(ans, a) or says("哪个社区的活动")(ans, a),
+        lambda ans, a: says("📝 草稿")(ans, a) or says("哪个社区？")(ans, a),
         "⛔ 只有邻里中心和社区干部可以创建活动。",
     ),
     Row(

@@ -19,7 +19,7 @@ from matplotlib.image import imread
 
 from bot.core.i18n import Catalogs
 from bot.stats import charts, views
-from bot.stats.store import Counts, Month, MonthFigures
+from bot.stats.service import Counts, Month, MonthFigures, MonthPair
 
 LABEL = "路灯照明"
 BOXES = "□□□□"
@@ -110,11 +110,12 @@ def test_the_chart_of_a_community_with_many_grids_shows_the_busiest() -> None:
     current = MonthFigures(Month(2025, 1), Counts(raised=210), None, 0, 0, {}, grids)
     previous = MonthFigures(Month(2024, 12), Counts(), None, 0, 0, {}, {})
     assert current.month.previous == previous.month and previous.month.next == current.month
-    built = views.chart(t, "西安村", current, previous, lambda g: f"第{g:02d}网格")
+    pair = MonthPair(current, previous)
+    built = views.chart(t, "西安村", pair, lambda g: f"第{g:02d}网格")
     by_grid = built.panels[2]
     assert by_grid.title == "按网格：问题最多的 15 个"
     assert by_grid.labels == tuple(f"第{g:02d}网格" for g in range(6, 21))
     assert built.panels[0].title == "与2024年12月相比"
-    text = views.text(t, "西安村", current, previous, lambda g: f"第{g:02d}网格")
+    text = views.text(t, "西安村", pair, lambda g: f"第{g:02d}网格")
     assert "第01网格：1（+1） / 0（±0） / 0（±0） / 0（±0）" in text.splitlines()  # all in the text
     assert "⏱ 解决用时中位数：本月无已解决问题" in text.splitlines()

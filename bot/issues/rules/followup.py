@@ -7,6 +7,7 @@ so the job never waits an extra day because of a rounding boundary.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.aware import require_aware
@@ -49,3 +50,42 @@ def validate_sla(remind_days: int, escalate_days: int) -> str | None:
     if escalate_days <= remind_days:
         return "order"
     return None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What the daily follow-up looks at, as read from the database in one go."""
+
+    last_run: str | None  # the local day it last ran, ISO
+    slas: dict[int, tuple[int, int]]  # community → (remind days, escalate days)
+    open_issues: list[tuple[int, int, str]]  # id, community, updated_at as stored
+    asked: list[tuple[int, str]]  # resolved issues whose reporter was asked "Fixed?": id, when
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the follow-up will do, each change tied to the issue's state as it was read."""
+
+    escalate: list[tuple[int, str, int]]  # issue, its updated_at as read, escalate days
+    overdue: dict[int, list[tuple[int, str]]]  # community → (issue, updated_at as read)
+    fixed: list[int]
+
+
+def days_of(found: Candidates, community_id: int) -> tuple[int, int]:
+    return found.slas.get(community_id, (DEFAULT_REMIND_DAYS, DEFAULT_ESCALATE_DAYS))
+
+
+def plan(found: Candidates, now: datetime) -> Plan:
+    """The follow-up rules applied to what was read: escalate, remind, count silence as fixed."""
+    planned = Plan([], {}, [])
+    for issue_id, community_id, updated in found.open_issues:
+        remind_days, escalate_days = days_of(found, community_id)
+        changed = datetime.fromisoformat(updated)
+        if should_auto_escalate(changed, now, escalate_days):
+            planned.escalate.append((issue_id, updated, escalate_days))
+        elif overdue_since(changed, now, remind_days):
+            planned.overdue.setdefault(community_id, []).append((issue_id, updated))
+    for issue_id, resolved in found.asked:
+        if fixed_by_silence(datetime.fromisoformat(resolved), now):
+            planned.fixed.append(issue_id)
+    return planned

@@ -119,11 +119,11 @@ class Allowed:
 
 
 @dataclass(frozen=True)
-class Refused:
+class Disallowed:
     reason: Reason
 
 
-Decision: TypeAlias = Allowed | Refused
+Decision: TypeAlias = Allowed | Disallowed
 
 
 def _rows(command: Command) -> tuple[Transition, ...]:
@@ -141,8 +141,8 @@ def decide(state: State, command: Command, who: Who) -> Decision:
         if state in row.sources and row.permits(who):
             return Allowed(row.target if row.target is not None else state)
     if state not in states_from(command) and any(row.permits(who) for row in rows):
-        return Refused(Reason.WRONG_STATE)
-    return Refused(Reason.NOT_ALLOWED)
+        return Disallowed(Reason.WRONG_STATE)
+    return Disallowed(Reason.NOT_ALLOWED)
 
 
 def allowed_commands(state: State, who: Who) -> list[Command]:

@@ -11,9 +11,9 @@ from bot.issues.rules.states import (
     Allowed,
     Command,
     Decision,
+    Disallowed,
     Priority,
     Reason,
-    Refused,
     State,
     Who,
     allowed_commands,
@@ -34,7 +34,7 @@ ACTORS: dict[str, Who] = {
     "system": Who(frozenset(), system=True),
 }
 
-# Cells: a state name = Allowed(that state); N = Refused(not_allowed); W = Refused(wrong_state).
+# Cells: a state name = Allowed(that state); N = Disallowed(not_allowed); W = Disallowed(wrong_state).
 # Columns follow ACTORS: grid property community organizer nobody super reporter rep+grid system
 EXPECTED_TEXT = """
 escalate      open       escalated escalated escalated N N escalated N escalated N
@@ -107,15 +107,19 @@ def test_cell(command: str, state: str, actor: str) -> None:
 
 def test_spec_examples_of_the_two_refusals() -> None:
     # Someone else (a grid worker) could close this very issue: it is the person, not the state.
-    assert decide(State.ESCALATED, Command.CLOSE, ACTORS["property"]) == Refused(Reason.NOT_ALLOWED)
+    assert decide(State.ESCALATED, Command.CLOSE, ACTORS["property"]) == Disallowed(
+        Reason.NOT_ALLOWED
+    )
     # Nobody escalates a resolved issue, but this grid worker could escalate an open one.
-    assert decide(State.RESOLVED, Command.ESCALATE, ACTORS["grid"]) == Refused(Reason.WRONG_STATE)
+    assert decide(State.RESOLVED, Command.ESCALATE, ACTORS["grid"]) == Disallowed(
+        Reason.WRONG_STATE
+    )
 
 
 def test_bot_role_enum_compares_equal() -> None:
     who = Who(frozenset({Role.PROPERTY}))
     assert decide(State.OPEN, Command.CLOSE, who) == Allowed(State.RESOLVED)
-    assert decide(State.ESCALATED, Command.CLOSE, who) == Refused(Reason.NOT_ALLOWED)
+    assert decide(State.ESCALATED, Command.CLOSE, who) == Disallowed(Reason.NOT_ALLOWED)
 
 
 def test_states_from() -> None:
@@ -193,7 +197,7 @@ def test_more_roles_never_take_a_permission_away(
 @given(states, commands, whos)
 def test_refusal_reason_definition(state: State, command: Command, who: Who) -> None:
     decision = decide(state, command, who)
-    if not isinstance(decision, Refused):
+    if not isinstance(decision, Disallowed):
         return
     elsewhere = [s for s in State if isinstance(decide(s, command, who), Allowed)]
     wrong_state = bool(elsewhere) and state not in states_from(command)

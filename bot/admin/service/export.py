@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.i18n import Catalogs
-from bot.issues.views import category_name
+from bot.admin import store
+from bot.core.i18n import Catalogs, Translator
+from bot.issues.service import category_name
 
 ISSUE_FIELDS = (
     "service_request_id", "status", "status_notes", "service_name", "service_code",
@@ -32,6 +33,9 @@ ACTIVITY_FIELDS = (
     "id", "community", "title", "description", "start", "end", "place", "capacity",
     "max_party", "deadline", "state", "confirmed_people", "waitlisted_people", "signups",
 )  # fmt: skip
+
+
+OPEN_STATES = ("open", "escalated")  # Open311's "open"; every other state is "closed"
 
 
 class ExportError(Exception):
@@ -51,11 +55,36 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _community_id(conn: sqlite3.Connection, name: str | None) -> int | None:
     if name is None:
         return None
-    row = conn.execute("SELECT id FROM communities WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        known = ", ".join(r[0] for r in conn.execute("SELECT name FROM communities ORDER BY name"))
+    found = store.community_id(conn, name)
+    if found is None:
+        known = ", ".join(store.community_names(conn))
         raise ExportError(f"no community {name!r}; known: {known or 'none'}")
-    return int(row[0])
+    return found
+
+
+def _issue(row: tuple[Any, ...], tz: ZoneInfo, t: Translator) -> dict[str, Any]:
+    (iid, state, solution, reason, category, text, created, updated, place, lat, lon,
+     community, priority, grid, followers, resolved) = row  # fmt: skip
+    notes = solution if state == "resolved" else reason if state == "rejected" else None
+    return {
+        "service_request_id": str(iid),
+        "status": "open" if state in OPEN_STATES else "closed",
+        "status_notes": notes,
+        "service_name": re.sub(r"^\W+\s*", "", category_name(t, category)),  # no emoji
+        "service_code": category,
+        "description": text,
+        "requested_datetime": _when(created, tz),
+        "updated_datetime": _when(updated, tz),
+        "address": place or f"{community} {grid}",
+        "lat": lat,
+        "long": lon,
+        "agency_responsible": community,
+        "mulin_state": state,
+        "mulin_priority": priority,
+        "mulin_grid": grid,
+        "mulin_followers": followers,
+        "mulin_resolved_datetime": _when(resolved, tz),
+    }
 
 
 def issues(
@@ -63,79 +92,13 @@ def issues(
 ) -> list[dict[str, Any]]:
     t = catalogs.get(None)
     with _connect(path) as conn:
-        cid = _community_id(conn, community)
-        rows = conn.execute(
-            "SELECT i.id, i.state, i.solution, i.reason, i.category, i.text, i.created_at,"
-            " i.updated_at, i.location_text, i.latitude, i.longitude, c.name, i.priority, g.name,"
-            " (SELECT count(*) FROM issue_followers f WHERE f.issue_id = i.id), i.resolved_at"
-            " FROM issues i JOIN communities c ON c.id = i.community_id"
-            " JOIN grids g ON g.id = i.grid_id"
-            " WHERE ? IS NULL OR i.community_id = ? ORDER BY i.id",
-            (cid, cid),
-        ).fetchall()
-    found = []
-    for (
-        iid,
-        state,
-        solution,
-        reason,
-        category,
-        text,
-        created,
-        updated,
-        place,
-        lat,
-        lon,
-        community_name,
-        priority,
-        grid,
-        followers,
-        resolved,
-    ) in rows:
-        found.append(
-            {
-                "service_request_id": str(iid),
-                "status": "open" if state in ("open", "escalated") else "closed",
-                "status_notes": solution
-                if state == "resolved"
-                else reason
-                if state == "rejected"
-                else None,
-                "service_name": re.sub(r"^\W+\s*", "", category_name(t, category)),
-                "service_code": category,
-                "description": text,
-                "requested_datetime": _when(created, tz),
-                "updated_datetime": _when(updated, tz),
-                "address": place or f"{community_name} {grid}",
-                "lat": lat,
-                "long": lon,
-                "agency_responsible": community_name,
-                "mulin_state": state,
-                "mulin_priority": priority,
-                "mulin_grid": grid,
-                "mulin_followers": followers,
-                "mulin_resolved_datetime": _when(resolved, tz),
-            }
-        )
-    return found
+        rows = store.issue_rows(conn, _community_id(conn, community))
+    return [_issue(row, tz, t) for row in rows]
 
 
 def activities(path: Path, tz: ZoneInfo, community: str | None) -> list[dict[str, Any]]:
     with _connect(path) as conn:
-        cid = _community_id(conn, community)
-        rows = conn.execute(
-            "SELECT a.id, c.name, a.title, a.description, a.starts_at, a.ends_at, a.place,"
-            " a.capacity, a.max_party, a.deadline, a.state,"
-            " coalesce((SELECT sum(party) FROM signups s WHERE s.activity_id = a.id"
-            "  AND s.status = 'confirmed'), 0),"
-            " coalesce((SELECT sum(party) FROM signups s WHERE s.activity_id = a.id"
-            "  AND s.status = 'waitlisted'), 0),"
-            " (SELECT count(*) FROM signups s WHERE s.activity_id = a.id"
-            "  AND s.status != 'cancelled')"
-            " FROM activities a JOIN communities c ON c.id = a.community_id"
-            " WHERE ? IS NULL OR a.community_id = ? ORDER BY a.id",
-            (cid, cid),
-        ).fetchall()
+        rows = store.activity_rows(conn, _community_id(conn, community))
     found = []
     for row in rows:
         record = dict(zip(ACTIVITY_FIELDS, row, strict=True))

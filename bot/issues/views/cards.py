@@ -1,4 +1,4 @@
-"""Issues as people read them: cards, boards, lists and notifications, in Telegram HTML.
+"""Issues as people read them: cards, board lines and notifications, in Telegram HTML.
 
 Everything a user typed is escaped here; every label comes from the catalogs. `public` means
 the text is for a group, where an anonymous reporter is never named.
@@ -11,57 +11,25 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks as keyboards
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import Translator
 from bot.core.render import MESSAGE_LIMIT, esc, truncate, truncate_units, utf16_len, visible_length
+from bot.core.roles import MODERATORS
 from bot.issues.rules.states import Command, State, Who, allowed_commands
-from bot.issues.store import HistoryEntry, Issue, IssueEvent, IssueSummary
+from bot.issues.store.records import HistoryEntry, Issue, IssueEvent, IssueSummary
+from bot.issues.views.names import (
+    BOARD_NAMES,
+    FIXED,
+    ISSUE,
+    STATE_NAMES,
+    category_name,
+    priority_name,
+)
 
-ISSUE = "iss"  # callback prefix: iss:<action>:<issue id>
-FIXED = "fix"  # fix:yes|no:<issue id>
-DUPLICATE = "dupl"  # dupl:follow:<issue id>:<draft id> | dupl:anyway:<draft id>
-BOARD = "brd"  # brd:<state>:<page>
-
-CATEGORY_NAMES: dict[str, str] = {
-    "parking": N_("🔌 Parking & EV charging"),
-    "lighting": N_("💡 Lighting"),
-    "fire": N_("🧯 Fire safety"),
-    "drainage": N_("🚰 Drainage & sewage"),
-    "cctv": N_("📹 CCTV"),
-    "gas": N_("🔥 Gas"),
-    "sanitation": N_("🧹 Sanitation"),
-    "noise": N_("🔊 Noise"),
-    "facilities": N_("🏗 Facilities"),
-    "other": N_("📌 Other"),
-}
-PRIORITY_NAMES: dict[str, str] = {
-    "minor": N_("minor"),
-    "major": N_("major"),
-    "urgent": N_("urgent"),
-}
-STATE_NAMES: dict[str, str] = {
-    "open": N_("open"),
-    "escalated": N_("escalated"),
-    "resolved": N_("resolved"),
-    "rejected": N_("rejected"),
-}
-BOARD_NAMES: dict[str, str] = {
-    "open": N_("Residents say"),
-    "escalated": N_("Property says"),
-    "resolved": N_("Community says"),
-}
 HISTORY_LIMIT = 12
 HISTORY_KEPT = 3  # the newest changes always shown, even on a card at Telegram's limit
 NOTE_LIMIT = 300
 
 Names = Callable[[int | None], str]
-
-
-def category_name(t: Translator, key: str) -> str:
-    return t._(CATEGORY_NAMES.get(key, CATEGORY_NAMES["other"]))
-
-
-def priority_name(t: Translator, key: str) -> str:
-    return t._(PRIORITY_NAMES.get(key, PRIORITY_NAMES["minor"]))
 
 
 def title(t: Translator, issue_id: int, state: str) -> str:
@@ -118,31 +86,41 @@ def history_text(
     return text
 
 
-def card(t: Translator, issue: Issue, names: Names, *, public: bool) -> str:
-    """The whole card: title, facts, the text verbatim, then the history, oldest first."""
-    head = [f"<b>{title(t, issue.id, issue.state)}</b>"]
-    facts = [category_name(t, issue.category), priority_name(t, issue.priority)]
-    if issue.priority == "urgent":
-        facts[1] = "🚨 " + facts[1]
-    head.append(" · ".join(facts))
-    body: list[str] = []
-    if issue.text:
-        body.append(esc(issue.text))
-    if issue.voice_file_id:
-        body.append(t._("🎤 voice message"))
-    if issue.location_text:
-        body.append("📍 " + esc(issue.location_text))
-    if issue.latitude is not None and issue.longitude is not None:
-        body.append(
-            "📍 "
-            + t._("map location {lat}, {lon}").format(
-                lat=f"{issue.latitude:.5f}", lon=f"{issue.longitude:.5f}"
-            )
+def content(
+    t: Translator,
+    text: str | None,
+    voice: bool,
+    place: str | None,
+    where: tuple[float, float] | None,
+    photos: int,
+) -> list[str]:
+    """What was reported, as the card and the private report's preview show it."""
+    lines: list[str] = []
+    if text:
+        lines.append(esc(text))
+    if voice:
+        lines.append(t._("🎤 voice message"))
+    if place:
+        lines.append("📍 " + esc(place))
+    if where is not None:
+        lat, lon = where
+        lines.append(
+            "📍 " + t._("map location {lat}, {lon}").format(lat=f"{lat:.5f}", lon=f"{lon:.5f}")
         )
-    if issue.photos:
-        body.append(
-            t.n_("📷 {n} photo", "📷 {n} photos", len(issue.photos)).format(n=len(issue.photos))
-        )
+    if photos:
+        lines.append(t.n_("📷 {n} photo", "📷 {n} photos", photos).format(n=photos))
+    return lines
+
+
+def _body(t: Translator, issue: Issue, names: Names, public: bool) -> list[str]:
+    where = (
+        (issue.latitude, issue.longitude)
+        if issue.latitude is not None and issue.longitude is not None
+        else None
+    )
+    body = content(
+        t, issue.text, bool(issue.voice_file_id), issue.location_text, where, len(issue.photos)
+    )
     reporter = _who(t, issue, issue.reporter_id, names, public)
     people = t._("👤 {reporter}").format(reporter=reporter)
     if issue.followers:
@@ -158,6 +136,17 @@ def card(t: Translator, issue: Issue, names: Names, *, public: bool) -> str:
             body.append(t._("🔁 Duplicate of #{id}").format(id=issue.duplicate_of))
         elif issue.reason:
             body.append(t._("Reason: {reason}").format(reason=esc(issue.reason)))
+    return body
+
+
+def card(t: Translator, issue: Issue, names: Names, *, public: bool) -> str:
+    """The whole card: title, facts, the text verbatim, then the history, oldest first."""
+    head = [f"<b>{title(t, issue.id, issue.state)}</b>"]
+    facts = [category_name(t, issue.category), priority_name(t, issue.priority)]
+    if issue.priority == "urgent":
+        facts[1] = "🚨 " + facts[1]
+    head.append(" · ".join(facts))
+    body = _body(t, issue, names, public)
     lines = [history_line(t, issue, e, names, public) for e in issue.history]
     hidden = max(0, len(lines) - HISTORY_LIMIT)
     shown = lines[hidden:]
@@ -189,7 +178,7 @@ CARD_COMMANDS: tuple[Command, ...] = (
     Command.REJECT,
     Command.REOPEN,
 )
-MODERATOR = Who(frozenset({"grid", "property", "community"}))
+MODERATOR = Who(frozenset(MODERATORS))  # a group's card: the buttons any moderator may use
 
 
 def _command_label(t: Translator, command: Command) -> str:

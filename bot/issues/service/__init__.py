@@ -1,0 +1,116 @@
+"""The issues feature's use cases (IssueService) and everything another feature may use of it:
+handlers of this feature and other features import from here, never from the store.
+
+For other features: the meetings' agenda (`IssueSummary`, `agenda` inside their own transaction,
+or `IssueService.agenda`; the /minutes decisions `IssueService.close`, `.reject`, `.add_note`
+with an Origin), the category keys and names (stats, export) and the state and priority names.
+"""
+
+from __future__ import annotations
+
+from bot.issues.rules.categories import CATEGORY_KEYS, suggest
+from bot.issues.rules.states import Command, Priority, State, Who
+from bot.issues.service.issue_service import IssueService
+from bot.issues.service.results import (
+    AlreadyAnswered,
+    AlreadyFollowing,
+    BadOriginal,
+    Change,
+    Check,
+    DraftGone,
+    FixConfirmed,
+    FixedAnswer,
+    Following,
+    FollowUp,
+    IssueChanged,
+    IssueClosed,
+    IssueMissing,
+    IssueReported,
+    NearDuplicate,
+    NotPermitted,
+    NowFollowing,
+    OwnIssue,
+    Permitted,
+    Recategorized,
+    Recategorizing,
+    Reporting,
+    ReportingAnyway,
+    ReportThrottled,
+    SlaInvalid,
+    SlaSet,
+    WrongState,
+)
+from bot.issues.store.reads import Board, Prompt, Sla, agenda
+from bot.issues.store.records import (
+    SUMMARY_COLUMNS,
+    HistoryEntry,
+    Issue,
+    IssueEvent,
+    IssueSummary,
+    NewIssue,
+    Scope,
+    summary_row,
+)
+from bot.issues.views import (
+    BOARD_NAMES,
+    CATEGORY_NAMES,
+    PRIORITY_NAMES,
+    STATE_NAMES,
+    category_name,
+    priority_name,
+)
+
+__all__ = [
+    "BOARD_NAMES",
+    "CATEGORY_KEYS",
+    "CATEGORY_NAMES",
+    "PRIORITY_NAMES",
+    "STATE_NAMES",
+    "SUMMARY_COLUMNS",
+    "AlreadyAnswered",
+    "AlreadyFollowing",
+    "BadOriginal",
+    "Board",
+    "Change",
+    "Check",
+    "Command",
+    "DraftGone",
+    "FixConfirmed",
+    "FixedAnswer",
+    "FollowUp",
+    "Following",
+    "HistoryEntry",
+    "Issue",
+    "IssueChanged",
+    "IssueClosed",
+    "IssueEvent",
+    "IssueMissing",
+    "IssueReported",
+    "IssueService",
+    "IssueSummary",
+    "NearDuplicate",
+    "NewIssue",
+    "NotPermitted",
+    "NowFollowing",
+    "OwnIssue",
+    "Permitted",
+    "Priority",
+    "Prompt",
+    "Recategorized",
+    "Recategorizing",
+    "ReportThrottled",
+    "Reporting",
+    "ReportingAnyway",
+    "Scope",
+    "Sla",
+    "SlaInvalid",
+    "SlaSet",
+    "State",
+    "Who",
+    "WrongState",
+    "agenda",
+    "category_name",
+    "priority_name",
+    "suggest",
+    "summary_row",
+]

@@ -1,0 +1,175 @@
+"""What the issue use cases answer: one class per outcome, so that handlers `match` on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeAlias
+
+from bot.issues.rules.states import Command
+from bot.issues.store.reads import Sla
+from bot.issues.store.records import HistoryEntry, Issue, IssueEvent, IssueSummary
+
+
+@dataclass(frozen=True)
+class IssueMissing:
+    issue_id: int
+
+
+# -- raising ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueReported:
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class ReportThrottled:
+    """Five reports in the last hour: the next is possible at `until`."""
+
+    until: datetime
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """The report looks like `match`; it was kept as a draft for "report anyway"."""
+
+    match: Issue
+    draft_id: int
+
+
+@dataclass(frozen=True)
+class DraftGone:
+    """ "Report anyway" on a draft that was reported, dropped, or is someone else's."""
+
+    draft_id: int
+
+
+Reporting: TypeAlias = IssueReported | ReportThrottled | NearDuplicate
+ReportingAnyway: TypeAlias = IssueReported | ReportThrottled | DraftGone
+
+
+# -- following ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NowFollowing:
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class AlreadyFollowing:
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class OwnIssue:
+    """The reporter pressed "me too" on their own report: they hear of every step anyway."""
+
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class IssueClosed:
+    """Resolved or rejected: nothing to follow, no category to correct."""
+
+    issue: Issue
+
+
+Following: TypeAlias = NowFollowing | AlreadyFollowing | OwnIssue | IssueClosed | IssueMissing
+
+
+# -- changing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueChanged:
+    issue: Issue
+    entry: HistoryEntry
+    other: Issue | None = None  # /dup: the original, which now has the followers
+
+    @property
+    def event(self) -> IssueEvent:
+        return IssueEvent(self.issue, self.entry, (), self.other)
+
+
+@dataclass(frozen=True)
+class WrongState:
+    """The command does not apply to the issue as it is ("#12 is already resolved")."""
+
+    command: Command
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class NotPermitted:
+    """The actor may not do this to this issue (the permission table's answer)."""
+
+    command: Command | None  # None: correcting the category
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class BadOriginal:
+    """/dup named an issue that cannot be the original."""
+
+    why: str  # missing | self | closed | community
+    target: int | None
+
+
+@dataclass(frozen=True)
+class Permitted:
+    """The command may be applied to the issue as it is now (asked before asking for a text)."""
+
+    issue: Issue
+
+
+Change: TypeAlias = IssueChanged | IssueMissing | WrongState | NotPermitted | BadOriginal
+Check: TypeAlias = Permitted | IssueMissing | WrongState | NotPermitted
+
+
+@dataclass(frozen=True)
+class Recategorized:
+    issue: Issue
+
+
+Recategorizing: TypeAlias = Recategorized | NotPermitted | IssueClosed | IssueMissing
+
+
+@dataclass(frozen=True)
+class FixConfirmed:
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class AlreadyAnswered:
+    """The "Fixed?" question was answered before (or the issue changed since it was asked)."""
+
+    issue_id: int
+
+
+FixedAnswer: TypeAlias = FixConfirmed | IssueChanged | AlreadyAnswered
+
+
+# -- settings and the daily job -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaSet:
+    community_id: int
+    days: Sla
+
+
+@dataclass(frozen=True)
+class SlaInvalid:
+    problem: str  # range: outside 1..90 | order: escalating no later than reminding
+
+
+@dataclass
+class FollowUp:
+    """What the daily follow-up found and did."""
+
+    reminders: dict[int, list[IssueSummary]] = field(default_factory=dict)  # community → overdue
+    escalated: list[int] = field(default_factory=list)
+    fixed_by_silence: list[int] = field(default_factory=list)

@@ -1,0 +1,68 @@
+"""Issues as people read them (text and keyboards): names (names.py), cards, board lines and
+notifications (cards.py), and the answers of commands and buttons (answers.py)."""
+
+from __future__ import annotations
+
+from bot.issues.views.cards import (
+    CARD_COMMANDS,
+    HISTORY_KEPT,
+    HISTORY_LIMIT,
+    MODERATOR,
+    NOTE_LIMIT,
+    Names,
+    card,
+    card_buttons,
+    content,
+    event_text,
+    fixed_question,
+    history_line,
+    history_text,
+    overdue_reminder,
+    summary_line,
+    title,
+    urgent_alert,
+)
+from bot.issues.views.names import (
+    BOARD,
+    BOARD_NAMES,
+    CATEGORY_NAMES,
+    DUPLICATE,
+    FIXED,
+    ISSUE,
+    PRIORITY_NAMES,
+    STATE_NAMES,
+    category_name,
+    priority_name,
+    state_name,
+)
+
+__all__ = [
+    "BOARD",
+    "BOARD_NAMES",
+    "CARD_COMMANDS",
+    "CATEGORY_NAMES",
+    "DUPLICATE",
+    "FIXED",
+    "HISTORY_KEPT",
+    "HISTORY_LIMIT",
+    "ISSUE",
+    "MODERATOR",
+    "NOTE_LIMIT",
+    "PRIORITY_NAMES",
+    "STATE_NAMES",
+    "Names",
+    "card",
+    "card_buttons",
+    "category_name",
+    "content",
+    "event_text",
+    "fixed_question",
+    "history_line",
+    "history_text",
+    "overdue_reminder",
+    "priority_name",
+    "state_name",
+    "summary_line",
+    "title",
+    "urgent_alert",
+]
