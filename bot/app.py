@@ -41,7 +41,7 @@ from bot.issues.card import issue_card_renderer
 from bot.issues.notify import Notifier
 from bot.issues.service import IssueService
 from bot.meetings import jobs as meeting_jobs
-from bot.meetings.store import MeetingStore
+from bot.meetings.service import MeetingService
 from bot.stats.service import StatsService
 
 log = logging.getLogger(__name__)
@@ -105,11 +105,11 @@ async def _post_init(app: MulinApp) -> None:
     services.catalogs.warm()
     services.db = db = await Database.open(services.settings.db_path)
     services.registry = registry = await Registry.load(db)
-    services.notifier = Notifier(registry, services.catalogs, services.settings.admins)
-    services.issues = IssueService(db, services.notifier)
-    activity_people = Audience(registry, services.catalogs, services.settings.admins)
-    services.activities = ActivityService(db, registry, activity_people, services.settings.admins)
-    services.meetings = MeetingStore(db)
+    admins, tz = services.settings.admins, services.settings.tz
+    services.people = people = Audience(registry, services.catalogs, admins)
+    services.issues = issues = IssueService(db, Notifier(registry, services.catalogs, admins))
+    services.activities = ActivityService(db, registry, people, admins)
+    services.meetings = MeetingService(db, people, issues, tz, admins)
     services.directory = DirectoryService(db)
     services.stats = StatsService(db, services.settings.tz)
     services.admin = AdminService(db, registry)
@@ -118,8 +118,8 @@ async def _post_init(app: MulinApp) -> None:
         app.bot,
         CardRenderer(
             {
-                "issue": issue_card_renderer(services.notifier.chat_tr, services.notifier.name),
-                "activity": activity_card_renderer(activity_people.chat_tr),
+                "issue": issue_card_renderer(people.chat_tr, people.name),
+                "activity": activity_card_renderer(people.chat_tr),
             }
         ),
         edit_interval=timedelta(seconds=services.settings.card_edit_seconds),

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.activities.service import ActivityService
 from bot.admin.service import AdminService
 from bot.config import Settings
+from bot.core.audience import Audience
 from bot.core.commands import Callback, CommandSpec
 from bot.core.db import Database
 from bot.core.events import Registered
@@ -19,9 +20,8 @@ from bot.core.registry import Registry
 from bot.core.roles import Actor
 from bot.delivery.outbox import OutboxWorker
 from bot.directory.service import DirectoryService
-from bot.issues.notify import Notifier
 from bot.issues.service import IssueService
-from bot.meetings.store import MeetingStore
+from bot.meetings.service import MeetingService
 from bot.stats.service import StatsService
 
 
@@ -36,10 +36,10 @@ class Services:
     settings: Settings
     catalogs: Catalogs
     issues: IssueService
-    notifier: Notifier
+    people: Audience  # who the bot speaks to, in which language (bot/core/audience.py)
     outbox: OutboxWorker
     activities: ActivityService
-    meetings: MeetingStore
+    meetings: MeetingService
     directory: DirectoryService
     admin: AdminService
     started_at: float  # time.time() at start, for /health
@@ -84,15 +84,15 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         return self.bot_data.issues
 
     @property
-    def notifier(self) -> Notifier:
-        return self.bot_data.notifier
+    def people(self) -> Audience:
+        return self.bot_data.people
 
     @property
     def activities(self) -> ActivityService:
         return self.bot_data.activities
 
     @property
-    def meetings(self) -> MeetingStore:
+    def meetings(self) -> MeetingService:
         return self.bot_data.meetings
 
     @property

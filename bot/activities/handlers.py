@@ -15,7 +15,7 @@ from bot.core.commands import CommandSpec, register_commands
 from bot.core.i18n import N_
 from bot.core.menu_buttons import register_menu_button
 from bot.core.render import truncate
-from bot.core.replies import command_text, parse_number, reply, usage
+from bot.core.replies import reply
 from bot.core.roles import Action
 
 
@@ -74,16 +74,9 @@ async def cancel_signup(update: Update, context: CustomContext, activity_id: int
 
 
 async def cancel_command(update: Update, context: CustomContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    t = context.t
-    words = command_text(message).split()
-    number = parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, usage(t, t._("Which activity? Give its number."), "/cancel 3"))
-        return
-    await cancel_signup(update, context, number)
+    asked = await organize.activity_number(update, context, "/cancel 3")
+    if asked is not None:
+        await cancel_signup(update, context, asked[0])
 
 
 async def list_activities(update: Update, context: CustomContext) -> None:

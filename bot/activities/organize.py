@@ -153,15 +153,11 @@ async def _answer_refusal(
 
 
 async def roster(update: Update, context: CustomContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     t = context.t
-    words = command_text(message).split()
-    number = parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, usage(t, t._("Which activity? Give its number."), "/roster 3"))
+    asked = await activity_number(update, context, "/roster 3")
+    if asked is None:
         return
+    number, _ = asked
     match await context.activities.roster(context.origin, number):
         case ActivityRoster(activity, signups):
             await _send_roster(update, context, activity, signups)
@@ -214,16 +210,12 @@ async def _send_roster(
 
 
 async def cancel_activity(update: Update, context: CustomContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     t = context.t
-    words = command_text(message).split(maxsplit=1)
-    number = parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, usage(t, t._("Which activity? Give its number."), CANCEL))
+    asked = await activity_number(update, context, CANCEL)
+    if asked is None:
         return
-    reason = words[1].strip() if len(words) > 1 else None
+    number, rest = asked
+    reason = rest or None
     if reason and len(reason) > forms.TEXT_LIMIT:
         too_long = t._("The reason is at most {limit} characters.")
         await reply(update, usage(t, too_long.format(limit=forms.TEXT_LIMIT), CANCEL))
@@ -277,3 +269,18 @@ async def announce(update: Update, context: CustomContext) -> None:
             await reply(update, sent.format(n=groups, community=esc(community.name)))
         case NotOrganizer() as refused:
             await reply(update, denied(t, views.refusal(t, refused)))
+
+
+async def activity_number(
+    update: Update, context: CustomContext, how: str
+) -> tuple[int, str] | None:
+    """The activity number a command starts with and the text after it; None after saying how
+    to write it."""
+    message = update.effective_message
+    words = command_text(message).split(maxsplit=1) if message is not None else []
+    number = parse_number(words[0]) if words else None
+    if number is None:
+        t = context.t
+        await reply(update, usage(t, t._("Which activity? Give its number."), how))
+        return None
+    return number, words[1].strip() if len(words) > 1 else ""

@@ -49,3 +49,15 @@ class Audience:
     def group_active(self, chat_id: int | None) -> bool:
         chat = self._registry.chat(chat_id) if chat_id is not None else None
         return chat is not None and chat.is_group and chat.active
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
+    def grid_name(self, grid_id: int) -> str:
+        grid = self._registry.grid(grid_id)
+        return grid.name if grid else str(grid_id)
+
+    def community_name(self, community_id: int) -> str:
+        community = self._registry.community(community_id)
+        return community.name if community else str(community_id)

@@ -1,8 +1,8 @@
 """What one feature's change means for others, without importing them: a tiny event list.
 
-So far one event: a group was registered to a community that is new (/setup). The feature that
-cares subscribes in its `register(app)`; the feature that makes the change announces it after
-its transaction committed.
+Two so far: a group was registered to a community that is new (/setup), and an issue's prompt of
+a given kind was answered. The feature that cares subscribes in its `register(app)`; the feature
+that makes the change announces it after its transaction committed.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application
 
 log = logging.getLogger(__name__)
@@ -39,3 +40,24 @@ async def registered(app: App, community_id: int) -> None:
             await callback(app, community_id)
         except Exception:
             log.exception("a subscriber failed on community %s's registration", community_id)
+
+
+# What else to do once an issue's prompt (a ForceReply asking for a solution or a reason) of a
+# given kind was answered and applied: the minutes walk on to their next item, for example.
+PromptAnswered = Callable[[Update, Any, int], Awaitable[None]]  # (update, context, issue id)
+
+
+def _prompt_hooks(services: Any) -> dict[str, PromptAnswered]:
+    found: dict[str, PromptAnswered] | None = getattr(services, "prompt_hooks", None)
+    if found is None:
+        found = {}
+        services.prompt_hooks = found
+    return found
+
+
+def on_prompt_answered(app: App, kind: str, callback: PromptAnswered) -> None:
+    _prompt_hooks(app.bot_data)[kind] = callback
+
+
+def after_prompt(app: App, kind: str) -> PromptAnswered | None:
+    return _prompt_hooks(app.bot_data).get(kind)

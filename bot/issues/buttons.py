@@ -6,13 +6,13 @@ calls and answers.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
+from bot.core.events import after_prompt
 from bot.core.i18n import Translator
 from bot.core.render import truncate
 from bot.core.replies import is_private, reply, usage
@@ -56,15 +56,7 @@ Refusal = IssueMissing | WrongState | NotPermitted | BadOriginal
 
 
 def refusal(t: Translator, command: Command, result: Refusal) -> ChangeRefusal:
-    match result:
-        case IssueMissing(issue_id=issue_id):
-            return ChangeRefusal(answers.missing(t, issue_id), False)
-        case WrongState(issue=issue):
-            return ChangeRefusal(answers.wrong_state(t, command, issue), False)
-        case NotPermitted(issue=issue):
-            return ChangeRefusal(answers.who_may(t, command, issue), True)
-        case BadOriginal(why=why, target=target):
-            return ChangeRefusal(answers.bad_original(t, why, target), False)
+    return ChangeRefusal(*answers.refused(t, command, result))
 
 
 async def answer_change(
@@ -130,12 +122,6 @@ async def on_card_button(update: Update, context: CustomContext) -> None:
         await query.answer(truncate(refused.text, 200), show_alert=True)
 
 
-AfterPrompt = Callable[[Update, CustomContext, str, int], Awaitable[None]]
-# What else to do once a prompt of a given kind was answered and applied (e.g. the minutes
-# move on to the next item); other capabilities register theirs here.
-AFTER_PROMPT: dict[str, AfterPrompt] = {}
-
-
 async def ask_for_text(
     update: Update,
     context: CustomContext,
@@ -145,7 +131,7 @@ async def ask_for_text(
     kind: str | None = None,
 ) -> None:
     """Ask in this chat for the solution (close) or the reason (reject), as a reply; `kind`
-    names the prompt for AFTER_PROMPT (default: the command's name)."""
+    names the prompt for bot.core.events' after-prompt hooks (default: the command's name)."""
     user = update.effective_user
     assert user is not None and update.effective_chat is not None
     text, markup = answers.ask_for_text(context.t, which, issue_id, user.id, user.first_name)
@@ -179,8 +165,8 @@ async def on_prompt_reply(update: Update, context: CustomContext) -> None:
     refused = await answer_change(update, context, which, result)
     if refused is not None:
         await reply(update, refused.text)
-    elif asked.kind in AFTER_PROMPT:
-        await AFTER_PROMPT[asked.kind](update, context, asked.kind, asked.issue_id)
+    elif (after := after_prompt(context.application, asked.kind)) is not None:
+        await after(update, context, asked.issue_id)
 
 
 async def on_fixed_button(update: Update, context: CustomContext) -> None:

@@ -22,7 +22,6 @@ from bot.core.replies import command_text, denied, parse_number, reply, split_ar
 from bot.core.roles import Action
 from bot.issues import views
 from bot.issues.buttons import (
-    AFTER_PROMPT,
     EXAMPLES,
     ChangeRefusal,
     ask_for_text,
@@ -44,7 +43,7 @@ from bot.issues.service import (
     SlaSet,
 )
 
-__all__ = ["AFTER_PROMPT", "COMMANDS", "ChangeRefusal", "ask_for_text", "change", "register"]
+__all__ = ["COMMANDS", "ChangeRefusal", "ask_for_text", "change", "register"]
 
 # The commands whose words after the number are required (a solution, a reason, a note…).
 TEXT_REQUIRED = frozenset(

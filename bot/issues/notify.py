@@ -6,9 +6,6 @@ in-memory caches and renders; it never awaits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup
 
 from bot.core.audience import Audience
@@ -18,7 +15,6 @@ from bot.issues import views
 from bot.issues.card import issue_card
 from bot.issues.rules.states import Who
 from bot.issues.store import Issue, IssueEvent, IssueSummary
-from bot.meetings import views as meeting_views
 
 
 def _markup(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
@@ -117,34 +113,6 @@ class Notifier(Audience):
                 )
             )
         return items
-
-    def grid_name(self, grid_id: int) -> str:
-        grid = self._registry.grid(grid_id)
-        return grid.name if grid else str(grid_id)
-
-    def meeting_reminder(
-        self, community_id: int, start: datetime, place: str, now: datetime
-    ) -> Callable[[list[IssueSummary], list[int]], list[OutboxItem]]:
-        """The meeting-day reminder: every group of the community, and each subscriber."""
-        community = self._registry.community(community_id)
-        name = community.name if community else str(community_id)
-
-        def compose(agenda: list[IssueSummary], subscribers: list[int]) -> list[OutboxItem]:
-            items = []
-            for chat in self._registry.group_chats(community_id):
-                t = self._catalogs.get(chat.locale)
-                text = meeting_views.reminder(t, name, start, place, agenda, self.grid_name, now)
-                items.append(OutboxItem(chat.id, text))
-            for user_id in subscribers:
-                if self.reachable(user_id):
-                    t = self.user_tr(user_id)
-                    text = meeting_views.reminder(
-                        t, name, start, place, agenda, self.grid_name, now
-                    )
-                    items.append(OutboxItem(user_id, text))
-            return items
-
-        return compose
 
     def overdue(
         self, community_id: int, remind_days: int, escalate_days: int, items: list[IssueSummary]

@@ -21,17 +21,9 @@ log = logging.getLogger(__name__)
 
 async def run_meeting_reminder(services: Services, community_id: int, now: datetime) -> bool:
     """The meeting-day reminder of one community, if it is due and was not sent yet."""
-    settings = await services.meetings.settings(community_id)
-    tz = services.settings.tz
-    start = meetings.due_reminder(now, settings.day, settings.at, tz)
-    if start is None:
-        return False
-    compose = services.notifier.meeting_reminder(community_id, start, settings.place, now)
-    sent = await services.meetings.remind(
-        community_id, meetings.month_key(start), now, compose, services.settings.admins
-    )
+    sent = await services.meetings.remind(community_id, now)
     if sent:
-        log.info("meeting reminder for community %s, %s", community_id, meetings.month_key(start))
+        log.info("meeting reminder for community %s at %s", community_id, now.isoformat())
     return sent
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 
-from telegram import InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.core import callbacks as keyboards
 from bot.core.i18n import Translator
 from bot.core.render import esc, truncate
-from bot.issues.store import IssueSummary
+from bot.issues import views as issue_views
+from bot.issues.service import Change, Command, Issue, IssueChanged, IssueSummary
 from bot.issues.views import STATE_NAMES, priority_name
+from bot.issues.views import answers as issue_answers
+from bot.meetings.store import MeetingSettings
 
 MINUTES = "min"  # min:<community>:<issue>:close|keep|reject | min:<community>:0:next
 
@@ -83,8 +86,10 @@ def minutes_item(
     item: IssueSummary,
     position: int,
     total: int,
-    card: str,
+    issue: Issue,
+    names: Callable[[int | None], str],
 ) -> tuple[str, InlineKeyboardMarkup]:
+    card = issue_views.card(t, issue, names, public=False)
     head = t._("📝 <b>Minutes of the meeting of {time}</b> — item {n} of {total}").format(
         time=esc(t.when(meeting)), n=position, total=total
     )
@@ -115,4 +120,42 @@ def minutes_item(
 def minutes_done(t: Translator, meeting: datetime) -> str:
     return t._("✅ Every item of the meeting of {time} is decided.").format(
         time=esc(t.when(meeting))
+    )
+
+
+def minutes_prompt(
+    t: Translator, close: bool, issue_id: int, user_id: int, first_name: str
+) -> tuple[str, ForceReply]:
+    """The issues feature's question for the solution (close) or the reason (reject)."""
+    which = Command.CLOSE if close else Command.REJECT
+    return issue_answers.ask_for_text(t, which, issue_id, user_id, first_name)
+
+
+def kept(t: Translator, result: Change, names: Callable[[int | None], str]) -> str:
+    """ "Keep for next month" as the official reads it: the note posted, or why it was not."""
+    match result:
+        case IssueChanged():
+            return issue_views.event_text(t, result.event, names, public=False)
+        case _:
+            return issue_answers.refused(t, Command.NOTE, result)[0]
+
+
+def current_settings(t: Translator, current: MeetingSettings) -> str:
+    return t._(
+        "Now: on day {day} of every month at {time}, {place}. Give the day, the time and the place."
+    ).format(day=current.day, time=current.at.strftime("%H:%M"), place=esc(current.place))
+
+
+def settings_saved(
+    t: Translator, community: str, day: int, at: time, place: str, upcoming: datetime
+) -> str:
+    return t._(
+        "✅ {community}: the residents' meeting is on day {day} of every month at {time}, {place}. "
+        "Next: {next}."
+    ).format(
+        community=esc(community),
+        day=day,
+        time=at.strftime("%H:%M"),
+        place=esc(place),
+        next=esc(t.when(upcoming)),
     )

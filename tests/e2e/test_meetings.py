@@ -128,9 +128,7 @@ async def test_setmeeting_and_remind_refusals(world: World) -> None:
     off = await world.say_one(g.lin, g.group, "/remind off")
     assert "不再提醒西安村的每月议事会" in (off.text or "")
     assert world.app is not None
-    subscribers = await world.app.bot_data.meetings.subscribers(
-        community_id(world, g), world.settings.admins
-    )
+    subscribers = await world.app.bot_data.meetings.subscribers(community_id(world, g))
     assert g.amei.id in subscribers and g.lin.id not in subscribers and g.yang.id in subscribers
 
 

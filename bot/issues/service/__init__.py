@@ -49,6 +49,7 @@ from bot.issues.store.records import (
     IssueSummary,
     NewIssue,
     Scope,
+    load_issue,
     summary_row,
 )
 from bot.issues.views import (
@@ -110,6 +111,7 @@ __all__ = [
     "WrongState",
     "agenda",
     "category_name",
+    "load_issue",
     "priority_name",
     "suggest",
     "summary_row",

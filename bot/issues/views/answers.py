@@ -11,6 +11,7 @@ from bot.core import callbacks as keyboards
 from bot.core.i18n import Translator
 from bot.core.render import esc
 from bot.issues.rules.states import Command, State
+from bot.issues.service.results import BadOriginal, IssueMissing, NotPermitted, WrongState
 from bot.issues.store.reads import Board
 from bot.issues.store.records import Issue, IssueSummary
 from bot.issues.views.cards import Names, card, content, summary_line
@@ -218,3 +219,19 @@ def preview(t: Translator, draft: dict[str, Any], place: str | None, reporter: s
         else t._("👤 Shown as {name}.").format(name=esc(reporter))
     )
     return "\n".join(lines)
+
+
+def refused(
+    t: Translator, command: Command, result: IssueMissing | WrongState | NotPermitted | BadOriginal
+) -> tuple[str, bool]:
+    """Why a change was not made, and whether it is the actor's permission that is missing (as
+    opposed to: not now, or no such issue)."""
+    match result:
+        case IssueMissing(issue_id=issue_id):
+            return missing(t, issue_id), False
+        case WrongState(issue=issue):
+            return wrong_state(t, command, issue), False
+        case NotPermitted(issue=issue):
+            return who_may(t, command, issue), True
+        case BadOriginal(why=why, target=target):
+            return bad_original(t, why, target), False
