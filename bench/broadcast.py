@@ -4,7 +4,7 @@ middle of the next one.
 The emulator runs in its own process and enforces Telegram's limits (`--rate-limits`: 30
 messages/s overall, 20/min per group; a request beyond them is answered 429). Mulin runs as
 `python -m bot run`. Set-up: 1,000 groups with the bot in them, registered to one community
-(written through the bot's own Storage.register_chat before the bot starts: the same rows
+(written through the bot's own Registry.register_chat before the bot starts: the same rows
 /setup writes, without 2,000 set-up messages to pace).
 
 1. The superadmin sends `/newactivity 亲子定向赛 | … | 40 | 3` in private and presses

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.core.audience import Audience
-from bot.core.roles import Actor
+from bot.core.roles import Actor, Role
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues import views
 from bot.issues.card import issue_card
@@ -121,7 +121,7 @@ class Notifier(Audience):
         community = self._registry.community(community_id)
         name = community.name if community else str(community_id)
         out = []
-        for user_id in self._registry.role_holders(community_id, ["property"]):
+        for user_id in self._registry.role_holders(community_id, [Role.PROPERTY]):
             if self.reachable(user_id):
                 t = self.user_tr(user_id)
                 out.append(
