@@ -30,6 +30,7 @@ from bot.core.commands import CommandSpec, Where, menu_commands
 from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
 from bot.core.registry import Registry
+from bot.delivery import housekeeping
 from bot.delivery.cards import CardRenderer
 from bot.delivery.ordering import PerChatProcessor
 from bot.delivery.outbox import OutboxWorker
@@ -126,7 +127,7 @@ async def _post_init(app: MulinApp) -> None:
     )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
-    for jobs in (activity_jobs, meeting_jobs, issue_jobs):
+    for jobs in (activity_jobs, meeting_jobs, issue_jobs, housekeeping):
         jobs.register(app)
 
 

@@ -1,14 +1,12 @@
-"""A typed context: handlers reach storage, settings and the reader's language without casts."""
+"""A typed context: handlers reach the services, settings and the reader's language without casts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.activities.service import ActivityService
-from bot.admin.service import AdminService
 from bot.config import Settings
 from bot.core.audience import Audience
 from bot.core.commands import Callback, CommandSpec
@@ -18,11 +16,15 @@ from bot.core.i18n import Catalogs, Translator
 from bot.core.origin import Origin
 from bot.core.registry import Registry
 from bot.core.roles import Actor
-from bot.delivery.outbox import OutboxWorker
-from bot.directory.service import DirectoryService
-from bot.issues.service import IssueService
-from bot.meetings.service import MeetingService
-from bot.stats.service import StatsService
+
+if TYPE_CHECKING:  # the features' services are built by bot/app.py; core only names their types
+    from bot.activities.service import ActivityService
+    from bot.admin.service import AdminService
+    from bot.delivery.outbox import OutboxWorker
+    from bot.directory.service import DirectoryService
+    from bot.issues.service import IssueService
+    from bot.meetings.service import MeetingService
+    from bot.stats.service import StatsService
 
 
 class Services:

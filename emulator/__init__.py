@@ -7,14 +7,25 @@ See testapi.Emulator for the handles a test uses.
 Modules: spec (api.json: validate and coerce parameters), html / markdown / formatting
 (parse modes, entities, text limits), state (users, chats, messages, files), wire (Bot API
 JSON), updates / webhook (getUpdates, long polling, webhook delivery), limits (fault switches,
-rate limits), backend / messaging / botmethods (method implementations), server (HTTP),
-control (JSON control routes for a separate process), testapi (the Emulator facade), harness
-(the real bot against this emulator with people to act as: the tests', demo's and benchmarks'
-shared world; the one module that imports the bot, so `import emulator` alone does not).
+rate limits), backend / messaging / media / botmethods (method implementations), images
+(photo sizes), server (HTTP), control (JSON control routes for a separate process), testapi
+(the Emulator facade), harness (the real bot against this emulator with people to act as:
+the tests', demo's and benchmarks' shared world; the one module that imports the bot, so
+`import emulator` alone does not).
 """
 
 from .errors import ApiError
-from .state import Button, CallbackAnswer, Chat, Contact, Location, Message, SentFile, User
+from .state import (
+    Button,
+    CallbackAnswer,
+    Chat,
+    Contact,
+    Location,
+    Message,
+    SentFile,
+    User,
+    Venue,
+)
 from .testapi import Emulator
 
 __all__ = [
@@ -28,4 +39,5 @@ __all__ = [
     "Message",
     "SentFile",
     "User",
+    "Venue",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import bad_request, forbidden
 from .formatting import FormattedText, format_text
+from .images import valid_photo_dimensions
 from .limits import RateLimits
 from .spec import Upload
 from .state import (
@@ -53,6 +54,13 @@ _INLINE_ACTIONS = (
 )
 _MAY_BE_EMPTY = frozenset({"switch_inline_query", "switch_inline_query_current_chat"})
 _URL_SCHEMES = ("http://", "https://", "tg://")
+# TDLib's names for file types, as its "can't use file of type ... as ..." refusals use them.
+_FILE_TYPES = {
+    "photo": "Photo",
+    "voice": "VoiceNote",
+    "document": "Document",
+    "sticker": "Sticker",
+}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 
 
@@ -276,26 +284,10 @@ class Backend:
                 raise bad_request(f"file {value!r} is not attached to the request")
             value = upload
         if isinstance(value, Upload):
-            if not value.data:
-                raise bad_request("file must be non-empty")
-            mime = value.content_type
-            if not mime or mime == "application/octet-stream":
-                mime = mimetypes.guess_type(value.filename)[0] or mime
-            width = height = None
-            if kind == "photo":
-                if not is_image(value.data):
-                    raise bad_request("IMAGE_PROCESS_FAILED")
-                width, height = image_size(value.data)
-            return self.world.store_file(
-                value.data,
-                kind=kind,
-                file_name=None if kind == "photo" else value.filename,
-                mime_type=None if kind == "photo" else mime,
-                width=width,
-                height=height,
-            )
+            return self._uploaded(value, kind)
         known = self.world.files.get(value)
         if known is not None:
+            _check_file_type(known, kind)
             return known
         if value.startswith(("http://", "https://")):
             self.warnings.append(f"file by URL {value!r} was not downloaded (offline emulator)")
@@ -309,6 +301,23 @@ class Backend:
                 height=100 if kind == "photo" else None,
             )
         raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _uploaded(self, upload: Upload, kind: str) -> SentFile:
+        if not upload.data:
+            raise bad_request("file must be non-empty")
+        if kind != "photo":
+            mime = upload.content_type
+            if not mime or mime == "application/octet-stream":
+                mime = mimetypes.guess_type(upload.filename)[0] or mime
+            return self.world.store_file(
+                upload.data, kind=kind, file_name=upload.filename, mime_type=mime
+            )
+        if not is_image(upload.data):
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        width, height = image_size(upload.data)
+        if not valid_photo_dimensions(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        return self.world.store_file(upload.data, kind="photo", width=width, height=height)
 
     # messages
 
@@ -353,6 +362,15 @@ class Backend:
         pending = PendingCallback(query_id, user, message, data, time.monotonic(), future)
         self.callbacks[query_id] = pending
         return pending
+
+
+def _check_file_type(stored: SentFile, kind: str) -> None:
+    """Telegram keeps photos apart from document-like files: one cannot stand for the other."""
+    if (stored.kind == "photo") != (kind == "photo"):
+        raise bad_request(
+            f"can't use file of type {_FILE_TYPES.get(stored.kind, 'Document')} "
+            f"as {_FILE_TYPES.get(kind, 'Document')}"
+        )
 
 
 def _check_button_url(url: str) -> None:

@@ -1,4 +1,4 @@
-"""Methods that send, change and remove messages, answer buttons and serve files."""
+"""Methods that send, change and remove messages and answer buttons (media: media.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from .backend import Backend, Keyboard
 from .errors import ApiFailure, bad_request
 from .formatting import FormattedText, utf16_len
 from .spec import Call
-from .state import ADMINISTRATOR, CREATOR, CallbackAnswer, ChatState, Location, Message, now
-from .wire import file_json
+from .state import ADMINISTRATOR, CREATOR, CallbackAnswer, ChatState, Message, now
 
 Handler = Callable[[Backend, Call], Awaitable[Any]]
 
@@ -40,21 +39,32 @@ _NOT_MODIFIED = (
 )
 
 
-def _caption(b: Backend, params: dict[str, Any]) -> FormattedText | None:
+def caption_of(b: Backend, params: dict[str, Any]) -> FormattedText | None:
     caption = params.get("caption")
     if not caption:
         return None
     return b.format(caption, params, entities_key="caption_entities", caption=True)
 
 
-def _prepare(b: Backend, params: dict[str, Any]) -> tuple[ChatState, int | None, Keyboard]:
+def caption_fields(caption: FormattedText | None, params: dict[str, Any]) -> dict[str, Any]:
+    if caption is None:
+        return {}
+    return {
+        "caption": caption.text,
+        "caption_html": params.get("caption"),
+        "caption_entities": caption.entities,
+        "parse_mode": params.get("parse_mode"),
+    }
+
+
+def prepare(b: Backend, params: dict[str, Any]) -> tuple[ChatState, int | None, Keyboard]:
     state = b.writable_chat(params["chat_id"])
     reply_to = b.reply_target(state, params)
     keyboard = b.keyboard(params.get("reply_markup"))
     return state, reply_to, keyboard
 
 
-def _bot_message(
+def bot_message(
     b: Backend, state: ChatState, reply_to: int | None, keyboard: Keyboard, **fields: Any
 ) -> Message:
     return b.new_message(
@@ -71,9 +81,9 @@ def _bot_message(
 async def send_message(b: Backend, call: Call) -> Any:
     p = call.params
     formatted = b.format(p["text"], p, entities_key="entities")
-    state, reply_to, keyboard = _prepare(b, p)
+    state, reply_to, keyboard = prepare(b, p)
     b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(
+    message = bot_message(
         b,
         state,
         reply_to,
@@ -82,55 +92,6 @@ async def send_message(b: Backend, call: Call) -> Any:
         html=p["text"],
         entities=formatted.entities,
         parse_mode=p.get("parse_mode"),
-    )
-    return b.message_json(message)
-
-
-async def send_document(b: Backend, call: Call) -> Any:
-    p = call.params
-    caption = _caption(b, p)
-    state, reply_to, keyboard = _prepare(b, p)
-    stored = b.input_file(p["document"], call.attachments, kind="document")
-    b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(
-        b, state, reply_to, keyboard, document=stored, **_caption_fields(caption, p)
-    )
-    return b.message_json(message)
-
-
-async def send_photo(b: Backend, call: Call) -> Any:
-    p = call.params
-    caption = _caption(b, p)
-    state, reply_to, keyboard = _prepare(b, p)
-    stored = b.input_file(p["photo"], call.attachments, kind="photo")
-    b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(
-        b, state, reply_to, keyboard, photo=stored, **_caption_fields(caption, p)
-    )
-    return b.message_json(message)
-
-
-def _caption_fields(caption: FormattedText | None, params: dict[str, Any]) -> dict[str, Any]:
-    if caption is None:
-        return {}
-    return {
-        "caption": caption.text,
-        "caption_html": params.get("caption"),
-        "caption_entities": caption.entities,
-        "parse_mode": params.get("parse_mode"),
-    }
-
-
-async def send_voice(b: Backend, call: Call) -> Any:
-    p = call.params
-    caption = _caption(b, p)
-    state, reply_to, keyboard = _prepare(b, p)
-    stored = b.input_file(p["voice"], call.attachments, kind="voice")
-    if p.get("duration") is not None:
-        stored.duration = p["duration"]
-    b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(
-        b, state, reply_to, keyboard, voice=stored, **_caption_fields(caption, p)
     )
     return b.message_json(message)
 
@@ -147,6 +108,8 @@ _CONTENT = (
     "photo",
     "voice",
     "location",
+    "venue",
+    "sticker",
     "contact",
 )
 
@@ -186,13 +149,13 @@ async def forward_message(b: Backend, call: Call) -> Any:
 async def copy_message(b: Backend, call: Call) -> Any:
     p = call.params
     source = _source(b, p, "message to copy not found")
-    state, reply_to, keyboard = _prepare(b, p)
+    state, reply_to, keyboard = prepare(b, p)
     content = {name: getattr(source, name) for name in _CONTENT}
     if "caption" in p:
         content.update(caption=None, caption_html=None, caption_entities=[])
-        content.update(_caption_fields(_caption(b, p), p))
+        content.update(caption_fields(caption_of(b, p), p))
     b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(b, state, reply_to, keyboard, **content)
+    message = bot_message(b, state, reply_to, keyboard, **content)
     return {"message_id": message.message_id}
 
 
@@ -212,49 +175,6 @@ async def delete_messages(b: Backend, call: Call) -> Any:
                 b, Call("deleteMessage", {"chat_id": p["chat_id"], "message_id": message_id})
             )
     return True
-
-
-async def send_media_group(b: Backend, call: Call) -> Any:
-    p = call.params
-    media: list[dict[str, Any]] = p["media"]
-    if not 2 <= len(media) <= 10:
-        raise bad_request("wrong number of media specified: must be between 2 and 10")
-    captions = [_caption(b, item) for item in media]
-    state = b.writable_chat(p["chat_id"])
-    reply_to = b.reply_target(state, p)
-    stored = [
-        b.input_file(
-            item["media"], call.attachments, kind="photo" if item["type"] == "photo" else "document"
-        )
-        for item in media
-    ]
-    b.limits.check(state.chat.id, state.is_group, len(media))
-    group_id = b.world.next_media_group_id()
-    sent = []
-    for item, file, caption in zip(media, stored, captions, strict=True):
-        fields = {"photo" if item["type"] == "photo" else "document": file}
-        message = b.new_message(
-            state,
-            from_user=b.bot,
-            reply_to_message_id=reply_to,
-            media_group_id=group_id,
-            **fields,
-            **_caption_fields(caption, item),
-        )
-        sent.append(b.message_json(message))
-    return sent
-
-
-async def send_location(b: Backend, call: Call) -> Any:
-    p = call.params
-    if not -90 <= p["latitude"] <= 90 or not -180 <= p["longitude"] <= 180:
-        raise bad_request("wrong location specified")
-    state, reply_to, keyboard = _prepare(b, p)
-    b.limits.check(state.chat.id, state.is_group)
-    message = _bot_message(
-        b, state, reply_to, keyboard, location=Location(p["latitude"], p["longitude"])
-    )
-    return b.message_json(message)
 
 
 async def send_chat_action(b: Backend, call: Call) -> Any:
@@ -317,7 +237,7 @@ async def edit_message_caption(b: Backend, call: Call) -> Any:
     message = _editable(b, p)
     if message.document is None and message.photo is None and message.voice is None:
         raise bad_request("there is no caption in the message to edit")
-    caption = _caption(b, p)
+    caption = caption_of(b, p)
     keyboard = b.keyboard(p.get("reply_markup"))
     new_text = caption.text if caption else None
     new_entities = caption.entities if caption else []
@@ -376,20 +296,8 @@ async def answer_callback_query(b: Backend, call: Call) -> Any:
     return True
 
 
-async def get_file(b: Backend, call: Call) -> Any:
-    stored = b.world.files.get(call.params["file_id"])
-    if stored is None:
-        raise bad_request("invalid file_id")
-    return file_json(stored, with_path=True)
-
-
 HANDLERS: dict[str, Handler] = {
     "sendMessage": send_message,
-    "sendDocument": send_document,
-    "sendPhoto": send_photo,
-    "sendMediaGroup": send_media_group,
-    "sendLocation": send_location,
-    "sendVoice": send_voice,
     "forwardMessage": forward_message,
     "copyMessage": copy_message,
     "deleteMessages": delete_messages,
@@ -399,5 +307,4 @@ HANDLERS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "deleteMessage": delete_message,
     "answerCallbackQuery": answer_callback_query,
-    "getFile": get_file,
 }

@@ -20,13 +20,14 @@ from .backend import Backend, Described
 from .botmethods import HANDLERS as BOT_HANDLERS
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, ApiFailure, bad_request
 from .limits import FaultSwitches
+from .media import HANDLERS as MEDIA_HANDLERS
 from .messaging import HANDLERS as MESSAGE_HANDLERS
 from .messaging import Handler
 from .spec import Call, Spec, Upload
 
 log = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Handler] = {**MESSAGE_HANDLERS, **BOT_HANDLERS}
+HANDLERS: dict[str, Handler] = {**MESSAGE_HANDLERS, **MEDIA_HANDLERS, **BOT_HANDLERS}
 MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit
 
 

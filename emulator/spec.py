@@ -32,6 +32,10 @@ _ATTACH = re.compile(r"attach://([\w.\-]+)")
 _CONTEXT_NAMES = {
     "InlineKeyboardButton": "inline keyboard button",
     "KeyboardButton": "keyboard button",
+    **{
+        f"InputMedia{kind}": "InputMedia"
+        for kind in ("Animation", "Audio", "Document", "LivePhoto", "Photo", "Video")
+    },
 }
 
 # Telegram's own words for some missing required parameters.

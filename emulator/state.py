@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .images import photo_ladder
+
 # Statuses a chat member can have, as the Bot API names them.
 CREATOR = "creator"
 ADMINISTRATOR = "administrator"
@@ -59,7 +61,13 @@ class Button:
 
 @dataclass
 class SentFile:
-    """A file as stored by the emulator: its bytes are what getFile and /file/ serve."""
+    """A file as stored by the emulator: its bytes are what getFile and /file/ serve.
+
+    `kind` is what Telegram would call its type (photo, voice, document, sticker): sending
+    a photo's file_id as a document, or the reverse, is refused as Telegram refuses it.
+    `declared_size` stands in for bytes a test does not want to hold (a 25 MB voice note to
+    see getFile refuse it). A photo keeps its smaller renditions in `smaller`.
+    """
 
     file_id: str
     file_unique_id: str
@@ -70,16 +78,38 @@ class SentFile:
     width: int | None = None
     height: int | None = None
     duration: int | None = None
+    kind: str = "document"
+    declared_size: int | None = None
+    smaller: list[SentFile] = field(default_factory=list)
+    emoji: str | None = None
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        return self.declared_size if self.declared_size is not None else len(self.data)
+
+    @property
+    def sizes(self) -> list[SentFile]:
+        """Every rendition of a photo, smallest first and this one (the largest) last."""
+        return [*self.smaller, self]
 
 
 @dataclass
 class Location:
     latitude: float
     longitude: float
+
+
+@dataclass
+class Venue:
+    """A place shared as a venue; Telegram sends its location along as Message.location."""
+
+    location: Location
+    title: str
+    address: str
+    foursquare_id: str | None = None
+    foursquare_type: str | None = None
+    google_place_id: str | None = None
+    google_place_type: str | None = None
 
 
 @dataclass
@@ -124,6 +154,8 @@ class Message:
     photo: SentFile | None = None
     voice: SentFile | None = None
     location: Location | None = None
+    venue: Venue | None = None
+    sticker: SentFile | None = None
     contact: Contact | None = None
     media_group_id: str | None = None
     forward_from: User | None = None
@@ -275,16 +307,36 @@ class World:
         width: int | None = None,
         height: int | None = None,
         duration: int | None = None,
+        declared_size: int | None = None,
+        emoji: str | None = None,
+    ) -> SentFile:
+        """Keep a file under fresh ids; a photo also gets Telegram's smaller renditions."""
+        ladder = photo_ladder(width or 1, height or 1) if kind == "photo" else [(width, height)]
+        renditions = [
+            self._new_file(data, kind, file_name, mime_type, w, h, duration, declared_size, emoji)
+            for w, h in ladder
+        ]
+        largest = renditions[-1]
+        largest.smaller = renditions[:-1]
+        return largest
+
+    def _new_file(
+        self,
+        data: bytes,
+        kind: str,
+        file_name: str | None,
+        mime_type: str | None,
+        width: int | None,
+        height: int | None,
+        duration: int | None,
+        declared_size: int | None,
+        emoji: str | None,
     ) -> SentFile:
         number = next(self._file_ids)
-        folder = {"photo": "photos", "voice": "voice"}.get(kind, "documents")
-        suffix = ""
+        folder, default_suffix = _FOLDERS.get(kind, ("documents", ""))
+        suffix = default_suffix
         if file_name and "." in file_name:
             suffix = "." + file_name.rsplit(".", 1)[1]
-        elif kind == "photo":
-            suffix = ".jpg"
-        elif kind == "voice":
-            suffix = ".oga"
         stored = SentFile(
             file_id=f"{kind[:2].upper()}AC{number:06d}{secrets.token_hex(8)}",
             file_unique_id=f"AQAD{number:06d}",
@@ -295,10 +347,21 @@ class World:
             width=width,
             height=height,
             duration=duration,
+            kind=kind,
+            declared_size=declared_size,
+            emoji=emoji,
         )
         self.files[stored.file_id] = stored
         self.file_paths[stored.file_path] = stored
         return stored
+
+
+# Where Telegram's file paths put each kind of file, and the suffix it gives them.
+_FOLDERS = {
+    "photo": ("photos", ".jpg"),
+    "voice": ("voice", ".oga"),
+    "sticker": ("stickers", ".webp"),
+}
 
 
 def is_image(data: bytes) -> bool:

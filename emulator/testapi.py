@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -18,7 +18,9 @@ from .backend import Backend
 from .control import add_control_routes
 from .errors import ApiError
 from .formatting import auto_entities
+from .images import sample_png
 from .limits import Fault, FaultSwitches, RateLimits
+from .media import ALBUM_MAX, ALBUM_MIN
 from .server import BotApiServer
 from .spec import Spec, load_spec
 from .state import (
@@ -34,7 +36,9 @@ from .state import (
     Contact,
     Location,
     Message,
+    SentFile,
     User,
+    Venue,
     World,
     image_size,
 )
@@ -50,6 +54,10 @@ TINY_PNG = base64.b64decode(
 )
 # The start of an Ogg/Opus stream: enough for a voice note nobody plays.
 TINY_OGG = b"OggS\x00\x02" + bytes(20) + b"OpusHead\x01\x01"
+# The start of a WebP image: a sticker nobody looks at.
+TINY_WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00"
+# A phone photo's size: Telegram makes four renditions of it (90, 320, 800 and 1280 wide).
+PHOTO_WIDTH, PHOTO_HEIGHT = 1280, 960
 
 ChatRef = Chat | int
 MessageRef = Message | int
@@ -268,12 +276,47 @@ class Emulator:
         user: User,
         chat: ChatRef,
         caption: str | None = None,
-        data: bytes = TINY_PNG,
+        data: bytes | None = None,
         reply_to: MessageRef | None = None,
+        *,
+        width: int = PHOTO_WIDTH,
+        height: int = PHOTO_HEIGHT,
     ) -> Message:
-        width, height = image_size(data)
-        stored = self.world.store_file(data, kind="photo", width=width, height=height)
+        """A photo in several sizes, like Telegram's; without `data`, a width×height PNG.
+
+        A caption starting with /command gets its bot_command entity, as Telegram gives it.
+        """
+        stored = self._photo(data, width, height)
         return await self._post(user, chat, reply_to, photo=stored, **self._caption(caption))
+
+    async def send_album(
+        self,
+        user: User,
+        chat: ChatRef,
+        photos: int | Sequence[bytes] = 2,
+        caption: str | None = None,
+        reply_to: MessageRef | None = None,
+        *,
+        captions: Sequence[str | None] | None = None,
+    ) -> list[Message]:
+        """Photos sent together: one message (and one update) each, sharing a media_group_id.
+
+        `caption` goes on the first photo, where the apps put an album's caption; `captions`
+        gives one per photo instead. Albums hold 2-10 items, as in the apps.
+        """
+        images = [None] * photos if isinstance(photos, int) else list(photos)
+        if not ALBUM_MIN <= len(images) <= ALBUM_MAX:
+            raise ValueError(f"an album holds 2-10 photos, not {len(images)}")
+        texts = list(captions) if captions is not None else [caption] + [None] * (len(images) - 1)
+        if len(texts) != len(images):
+            raise ValueError(f"{len(texts)} captions for {len(images)} photos")
+        group_id = self.world.next_media_group_id()
+        sent = []
+        for image, text in zip(images, texts, strict=True):
+            stored = self._photo(image, PHOTO_WIDTH, PHOTO_HEIGHT)
+            fields = {"photo": stored, "media_group_id": group_id, **self._caption(text)}
+            sent.append(await self._post(user, chat, reply_to, **fields))
+        return sent
 
     async def send_document(
         self,
@@ -298,9 +341,29 @@ class Emulator:
         duration: int = 3,
         caption: str | None = None,
         reply_to: MessageRef | None = None,
+        *,
+        file_size: int | None = None,
+        mime_type: str = "audio/ogg",
     ) -> Message:
-        stored = self.world.store_file(data, kind="voice", mime_type="audio/ogg", duration=duration)
+        """A voice note; `file_size` declares a size the bytes do not have (say 25 MB, over
+        getFile's 20 MB limit) without a test holding that many bytes."""
+        stored = self.world.store_file(
+            data, kind="voice", mime_type=mime_type, duration=duration, declared_size=file_size
+        )
         return await self._post(user, chat, reply_to, voice=stored, **self._caption(caption))
+
+    async def send_sticker(
+        self,
+        user: User,
+        chat: ChatRef,
+        emoji: str = "👍",
+        reply_to: MessageRef | None = None,
+    ) -> Message:
+        """A regular 512×512 sticker: something a bot that wants text or photos must refuse."""
+        stored = self.world.store_file(
+            TINY_WEBP, kind="sticker", mime_type="image/webp", width=512, height=512, emoji=emoji
+        )
+        return await self._post(user, chat, reply_to, sticker=stored)
 
     async def send_location(
         self,
@@ -310,7 +373,23 @@ class Emulator:
         longitude: float,
         reply_to: MessageRef | None = None,
     ) -> Message:
-        return await self._post(user, chat, reply_to, location=Location(latitude, longitude))
+        location = _location(latitude, longitude)
+        return await self._post(user, chat, reply_to, location=location)
+
+    async def send_venue(
+        self,
+        user: User,
+        chat: ChatRef,
+        latitude: float,
+        longitude: float,
+        title: str,
+        address: str,
+        reply_to: MessageRef | None = None,
+    ) -> Message:
+        """A venue; its message carries the location as well, as Telegram's does."""
+        location = _location(latitude, longitude)
+        venue = Venue(location, title, address)
+        return await self._post(user, chat, reply_to, location=location, venue=venue)
 
     async def send_contact(
         self,
@@ -380,6 +459,20 @@ class Emulator:
                 f"errors: {[str(e) for e in self.errors]}"
             )
         return sent[-1]
+
+    def album(self, chat: ChatRef, media_group_id: str) -> list[Message]:
+        """The messages of one album (media group), in order."""
+        return [m for m in self.messages(chat) if m.media_group_id == media_group_id]
+
+    def last_bot_album(self, chat: ChatRef) -> list[Message]:
+        """The bot's most recent album in the chat (sendMediaGroup's messages)."""
+        grouped = [m for m in self.bot_messages(chat) if m.media_group_id is not None]
+        if not grouped:
+            raise AssertionError(
+                f"the bot has sent no album to chat {self._state(chat).chat.id}; "
+                f"errors: {[str(e) for e in self.errors]}"
+            )
+        return self.album(chat, grouped[-1].media_group_id or "")
 
     def message(self, chat: ChatRef, message_id: int) -> Message:
         found = self._state(chat).messages.get(message_id)
@@ -519,6 +612,12 @@ class Emulator:
     def _deliver(self, message: Message) -> None:
         self.backend.queue_message(message)
 
+    def _photo(self, data: bytes | None, width: int, height: int) -> SentFile:
+        if data is None:
+            data = sample_png(width, height)
+        width, height = image_size(data)
+        return self.world.store_file(data, kind="photo", width=width, height=height)
+
     def _caption(self, caption: str | None) -> dict[str, Any]:
         if caption is None:
             return {}
@@ -544,6 +643,8 @@ class Emulator:
             raise ValueError(f"chat {state.chat.id} was upgraded to {state.migrated_to}")
         self._join(state, user)
         reply_id = reply_to.message_id if isinstance(reply_to, Message) else reply_to
+        if reply_id is not None and reply_id not in state.messages:
+            raise LookupError(f"no message {reply_id} in chat {state.chat.id} to reply to")
         message = self.world.add_message(
             state, from_user=user, reply_to_message_id=reply_id, **fields
         )
@@ -575,3 +676,10 @@ class Emulator:
             raise TimeoutError(
                 f"the bot did not answer the callback query {data!r} within {wait}s"
             ) from None
+
+
+def _location(latitude: float, longitude: float) -> Location:
+    """A point the apps could share: they never send coordinates off the globe."""
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        raise ValueError(f"({latitude}, {longitude}) is not a place on Earth")
+    return Location(latitude, longitude)

@@ -13,9 +13,11 @@ from .state import (
     CREATOR,
     KICKED,
     ChatState,
+    Location,
     Message,
     SentFile,
     User,
+    Venue,
     World,
     now,
 )
@@ -151,7 +153,11 @@ def document_json(stored: SentFile) -> dict[str, Any]:
 
 
 def photo_json(stored: SentFile) -> list[dict[str, Any]]:
-    return [{**file_json(stored), "width": stored.width or 0, "height": stored.height or 0}]
+    """A photo as Telegram sends it: one PhotoSize per rendition, the largest last."""
+    return [
+        {**file_json(size), "width": size.width or 0, "height": size.height or 0}
+        for size in stored.sizes
+    ]
 
 
 def voice_json(stored: SentFile) -> dict[str, Any]:
@@ -159,6 +165,69 @@ def voice_json(stored: SentFile) -> dict[str, Any]:
     out["duration"] = stored.duration or 0
     out["mime_type"] = stored.mime_type or "audio/ogg"
     return out
+
+
+def sticker_json(stored: SentFile) -> dict[str, Any]:
+    out = file_json(stored)
+    out.update(
+        type="regular",
+        width=stored.width or 512,
+        height=stored.height or 512,
+        is_animated=False,
+        is_video=False,
+    )
+    if stored.emoji:
+        out["emoji"] = stored.emoji
+    return out
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    return {"latitude": location.latitude, "longitude": location.longitude}
+
+
+def venue_json(venue: Venue) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "location": location_json(venue.location),
+        "title": venue.title,
+        "address": venue.address,
+    }
+    for name in ("foursquare_id", "foursquare_type", "google_place_id", "google_place_type"):
+        value = getattr(venue, name)
+        if value:
+            out[name] = value
+    return out
+
+
+def _content_json(message: Message) -> dict[str, Any]:
+    """What a message carries besides text: media, caption, place, contact."""
+    content: dict[str, Any] = {}
+    if message.document is not None:
+        content["document"] = document_json(message.document)
+    if message.photo is not None:
+        content["photo"] = photo_json(message.photo)
+    if message.voice is not None:
+        content["voice"] = voice_json(message.voice)
+    if message.caption is not None:
+        content["caption"] = message.caption
+        if message.caption_entities:
+            content["caption_entities"] = message.caption_entities
+    if message.sticker is not None:
+        content["sticker"] = sticker_json(message.sticker)
+    if message.location is not None:
+        content["location"] = location_json(message.location)
+    if message.venue is not None:
+        content["venue"] = venue_json(message.venue)
+    if message.contact is not None:
+        contact: dict[str, Any] = {
+            "phone_number": message.contact.phone_number,
+            "first_name": message.contact.first_name,
+        }
+        if message.contact.last_name:
+            contact["last_name"] = message.contact.last_name
+        if message.contact.user_id is not None:
+            contact["user_id"] = message.contact.user_id
+        content["contact"] = contact
+    return content
 
 
 def message_json(world: World, message: Message, *, with_reply: bool = True) -> dict[str, Any]:
@@ -188,31 +257,7 @@ def message_json(world: World, message: Message, *, with_reply: bool = True) -> 
         out["text"] = message.text
         if message.entities:
             out["entities"] = message.entities
-    if message.document is not None:
-        out["document"] = document_json(message.document)
-    if message.photo is not None:
-        out["photo"] = photo_json(message.photo)
-    if message.voice is not None:
-        out["voice"] = voice_json(message.voice)
-    if message.caption is not None:
-        out["caption"] = message.caption
-        if message.caption_entities:
-            out["caption_entities"] = message.caption_entities
-    if message.location is not None:
-        out["location"] = {
-            "latitude": message.location.latitude,
-            "longitude": message.location.longitude,
-        }
-    if message.contact is not None:
-        contact: dict[str, Any] = {
-            "phone_number": message.contact.phone_number,
-            "first_name": message.contact.first_name,
-        }
-        if message.contact.last_name:
-            contact["last_name"] = message.contact.last_name
-        if message.contact.user_id is not None:
-            contact["user_id"] = message.contact.user_id
-        out["contact"] = contact
+    out.update(_content_json(message))
     if message.new_chat_members:
         out["new_chat_members"] = [user_json(u) for u in message.new_chat_members]
     if message.left_chat_member is not None:

@@ -55,7 +55,7 @@ def ts(moment: datetime) -> str:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    """The numbered SQL files in bot/migrations, in order; append-only."""
+    """The numbered SQL files in bot/core/migrations, in order; append-only."""
     found = []
     for entry in resources.files("bot.core.migrations").iterdir():
         name = entry.name
@@ -113,6 +113,7 @@ class Database:
         self.path = path
         self._conn = conn
         self._slow = slow
+        self._slow_lock = asyncio.Lock()  # one use of the slow connection at a time
         self._writing = asyncio.Lock()  # held while the slow connection writes
         self._processed: set[int] = set()
         # Set after a commit that queued outbox messages: wakes the outbox worker.
@@ -122,28 +123,29 @@ class Database:
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        slow: aiosqlite.Connection | None = None
         try:
             _connect_pragmas(conn)
             apply_migrations(conn)
+            # aiosqlite's worker thread is not a daemon: a connection left open on a failed
+            # start would keep the process alive, so every path below closes it.
             slow = await aiosqlite.connect(path, isolation_level=None)
+            for pragma in _PRAGMAS:
+                await slow.execute(pragma)
+            db = cls(path, conn, slow)
+            db._processed = _recent_updates(conn)
         except BaseException:
+            if slow is not None:
+                await slow.close()
             conn.close()
             raise
-        for pragma in _PRAGMAS:
-            await slow.execute(pragma)
-        db = cls(path, conn, slow)
-        since = ts(utcnow() - PROCESSED_KEEP)
-        db._processed = {
-            r[0]
-            for r in conn.execute(
-                "SELECT update_id FROM processed_updates WHERE processed_at >= ?", (since,)
-            )
-        }
         return db
 
     async def close(self) -> None:
-        await self._slow.close()
-        self._conn.close()
+        try:
+            await self._slow.close()
+        finally:
+            self._conn.close()
 
     async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """A short use case on the loop connection (waits while a slow write is under way)."""
@@ -176,22 +178,32 @@ class Database:
         return result
 
     async def read_slow(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """A long read in aiosqlite's thread: WAL lets it run beside the loop's writes."""
-        return await fn(self._slow)
+        """A long read in aiosqlite's thread: WAL lets it run beside the loop's writes. Shielded:
+        a cancelled caller does not leave the connection half-way through fn (a transaction
+        begun and never ended), and the next slow use waits for it."""
+        return await asyncio.shield(self._slowly(fn, write=False))
 
     async def write_slow(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
         """A long write in aiosqlite's thread, in one transaction; meanwhile the loop's use
         cases wait for `_writing` rather than for SQLite's write lock (which would block the
-        whole event loop for up to busy_timeout)."""
-        async with self._writing:
-            await self._slow.execute("BEGIN IMMEDIATE")
-            try:
-                result = await fn(self._slow)
-                await self._slow.execute("COMMIT")
-            except BaseException:
-                await self._slow.execute("ROLLBACK")
-                raise
-            return result
+        whole event loop for up to busy_timeout). Shielded like read_slow."""
+        return await asyncio.shield(self._slowly(fn, write=True))
+
+    async def _slowly(
+        self, fn: Callable[[aiosqlite.Connection], Awaitable[T]], *, write: bool
+    ) -> T:
+        async with self._slow_lock:
+            if not write:
+                return await fn(self._slow)
+            async with self._writing:
+                await self._slow.execute("BEGIN IMMEDIATE")
+                try:
+                    result = await fn(self._slow)
+                    await self._slow.execute("COMMIT")
+                except BaseException:
+                    await self._slow.execute("ROLLBACK")
+                    raise
+                return result
 
     # -- processed updates ---------------------------------------------------------------------
 
@@ -237,6 +249,16 @@ class Database:
             lambda conn: [tuple(r) for r in conn.execute(sql, params).fetchall()]
         )
         return rows
+
+
+def _recent_updates(conn: sqlite3.Connection) -> set[int]:
+    since = ts(utcnow() - PROCESSED_KEEP)
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT update_id FROM processed_updates WHERE processed_at >= ?", (since,)
+        )
+    }
 
 
 def _record_update(conn: sqlite3.Connection, update_id: int) -> None:

@@ -7,7 +7,6 @@ import re
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
-CALLBACK_ALERT_LIMIT = 200
 
 _TOKEN = re.compile(r"<(/?)([a-zA-Z0-9-]+)[^>]*>|&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);|.", re.S)
 
@@ -15,10 +14,6 @@ _TOKEN = re.compile(r"<(/?)([a-zA-Z0-9-]+)[^>]*>|&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-f
 def esc(text: object) -> str:
     """User text shown verbatim: HTML in it never changes our formatting."""
     return html.escape(str(text), quote=False)
-
-
-def esc_attr(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def utf16_len(text: str) -> int:

@@ -7,7 +7,6 @@ import shlex
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 
-from bot.context import CustomContext
 from bot.core.i18n import Translator
 from bot.core.render import esc, split_html
 from bot.delivery.sending import send_html
@@ -78,7 +77,3 @@ def usage(t: Translator, problem: str, how: str) -> str:
 
 def denied(t: Translator, problem: str) -> str:
     return t._("⛔ {problem}").format(problem=problem)
-
-
-async def answer_private_only(update: Update, context: CustomContext, how: str) -> None:
-    await reply(update, usage(context.t, context.t._("This works in private chat with me."), how))

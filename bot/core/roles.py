@@ -81,12 +81,15 @@ class Permission:
 
     `reporter`: also the issue's own reporter. `chat_admins`: also the group's own Telegram
     administrators (asked of Telegram at the time). `superadmins_only`: no role is enough.
+    `personal`: only the person it concerns (the reporter): no role, and no superadmin,
+    answers for them.
     """
 
     roles: frozenset[Role]
     reporter: bool = False
     chat_admins: bool = False
     superadmins_only: bool = False
+    personal: bool = False
 
 
 PERMISSIONS: dict[Action, Permission] = {
@@ -104,7 +107,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.NOTE: Permission(MODERATORS),
     Action.CATEGORY: Permission(MODERATORS),
     Action.SET_SLA: Permission(OFFICIALS),
-    Action.NOT_FIXED: Permission(frozenset(), reporter=True),
+    Action.NOT_FIXED: Permission(frozenset(), reporter=True, personal=True),
     Action.ORGANIZE: Permission(ORGANIZERS),
     Action.SET_MEETING: Permission(OFFICIALS),
     Action.MINUTES: Permission(OFFICIALS),
@@ -139,6 +142,8 @@ class Actor:
     def may(self, action: Action, *, reporter: bool = False, chat_admin: bool = False) -> bool:
         """The table's answer; `reporter` and `chat_admin` are facts the caller looked up."""
         rule = PERMISSIONS[action]
+        if rule.personal:
+            return rule.reporter and reporter
         if self.superadmin:
             return True
         if rule.superadmins_only:

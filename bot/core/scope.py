@@ -10,6 +10,7 @@ one table (bot/core/roles.py) for the community found.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,7 +30,7 @@ SETUP_EXAMPLE = "/setup 西安村 第8网格"
 class Scope:
     community: Community
     grid: Grid | None  # the group's grid when asked in a group; None in private chat
-    words: list[str]  # the arguments left once the community's name was taken out
+    words: list[str]  # the arguments left once the community's name (first or last) was taken out
 
 
 class Unclear(StrEnum):
@@ -71,16 +72,27 @@ def resolve(
         community = registry.community(grid.community_id) if grid else None
         if grid is None or community is None:
             return Unresolved(Unclear.UNREGISTERED)
-        key = community.name.casefold()
-        return Scope(community, grid, [w for w in words if w.casefold() != key])
-    for i, word in enumerate(words):
-        named = registry.community_by_name(word)
-        if named is not None:
-            return Scope(named, None, words[:i] + words[i + 1 :])
+        named_here = _named(words, lambda w: w.casefold() == community.name.casefold())
+        return Scope(community, grid, named_here[1] if named_here else words)
+    named = _named(words, lambda w: registry.community_by_name(w) is not None)
+    if named is not None:
+        found = registry.community_by_name(named[0])
+        assert found is not None
+        return Scope(found, None, named[1])
     held = candidates(registry, user_id, admins, roles)
     if len(held) == 1:
         return Scope(held[0], None, words)
     return Unresolved(Unclear.SEVERAL if held else Unclear.NONE, tuple(held))
+
+
+def _named(words: list[str], is_name: Callable[[str], bool]) -> tuple[str, list[str]] | None:
+    """A community's name as the first or the last word (never one in the middle: that is a
+    place, a name or a text), and the words left without it."""
+    if words and is_name(words[-1]):
+        return words[-1], words[:-1]
+    if words and is_name(words[0]):
+        return words[0], words[1:]
+    return None
 
 
 def unregistered_text(context: CustomContext) -> str:

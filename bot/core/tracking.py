@@ -64,7 +64,7 @@ def log_outcome(update: Update, context: CustomContext, outcome: str) -> None:
 
 async def track(update: Update, context: CustomContext) -> None:
     context.started = time.perf_counter()
-    storage = context.registry
+    registry = context.registry
     if context.db.is_processed(update.update_id):
         log_outcome(update, context, "duplicate, ignored")
         raise ApplicationHandlerStop
@@ -79,7 +79,7 @@ async def track(update: Update, context: CustomContext) -> None:
     private_message = (
         chat is not None and chat.type == ChatType.PRIVATE and update.effective_message is not None
     )
-    await storage.see(
+    await registry.see(
         seen,
         chat.id if chat is not None else None,
         chat.type if chat is not None else None,

@@ -39,17 +39,17 @@ class OutboxWorker:
 
     def __init__(
         self,
-        storage: Registry,
+        registry: Registry,
         bot: Bot,
         render: Render,
         *,
         edit_interval: timedelta = CARD_EDIT_INTERVAL,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self._storage = storage
+        self._registry = registry
         self._render = render
         self._edit_interval = edit_interval
-        self._store = OutboxStore(storage.db)
+        self._store = OutboxStore(registry.db)
         self._bot = bot
         self._clock = clock
         self._stopping = False
@@ -67,7 +67,7 @@ class OutboxWorker:
         seconds: it stays queued and goes out after the restart.
         """
         self._stopping = True
-        self._storage.db.outbox_signal.set()
+        self._registry.db.outbox_signal.set()
         if self._task is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), grace)
@@ -83,7 +83,7 @@ class OutboxWorker:
         while (  # noqa: ASYNC110 — two conditions, polled briefly
             self._task is not None
             and not self._task.done()
-            and (self._storage.db.outbox_signal.is_set() or not self._idle.is_set())
+            and (self._registry.db.outbox_signal.is_set() or not self._idle.is_set())
         ):
             await asyncio.sleep(0.005)
 
@@ -96,7 +96,7 @@ class OutboxWorker:
             await self.idle()
 
     async def _run(self) -> None:
-        signal = self._storage.db.outbox_signal
+        signal = self._registry.db.outbox_signal
         while not self._stopping:
             signal.clear()
             try:
@@ -136,11 +136,11 @@ class OutboxWorker:
                     return  # keep this chat's order: the rest waits for the retry
 
     def _skip_reason(self, chat_id: int) -> str | None:
-        chat = self._storage.chat(chat_id)
+        chat = self._registry.chat(chat_id)
         if chat is not None and chat.is_group and not chat.active:
             return "inactive group"
         if chat_id > 0:
-            user = self._storage.user(chat_id)
+            user = self._registry.user(chat_id)
             if user is not None and user.blocked:
                 return "blocked by the user"
         return None
@@ -179,7 +179,7 @@ class OutboxWorker:
             await self._store.retry(message, timedelta(seconds=seconds), now)
             return False
         except ChatMigrated as exc:
-            await self._storage.migrate_chat(message.chat_id, exc.new_chat_id)
+            await self._registry.migrate_chat(message.chat_id, exc.new_chat_id)
             await self._store.retry(message, timedelta(0), now)
             return False
         except Forbidden as exc:
@@ -202,7 +202,7 @@ class OutboxWorker:
 
     async def _forbidden(self, message: PendingMessage, why: str, now: datetime) -> None:
         if message.chat_id < 0:
-            await self._storage.set_chat_active(message.chat_id, False)
+            await self._registry.set_chat_active(message.chat_id, False)
         else:
-            await self._storage.set_user_blocked(message.chat_id, True)
+            await self._registry.set_user_blocked(message.chat_id, True)
         await self._store.skipped(message, why[:200], now)

@@ -98,8 +98,8 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
 
 
 class OutboxStore:
-    def __init__(self, storage: Database) -> None:
-        self._s = storage
+    def __init__(self, db: Database) -> None:
+        self._s = db
 
     async def due(
         self,

@@ -8,6 +8,7 @@ from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
 from bot.core.render import esc
 from bot.core.replies import is_private, reply
+from bot.core.scope import unregistered_text
 from bot.issues.service import Scope
 from bot.issues.views import answers
 
@@ -36,7 +37,7 @@ async def board(update: Update, context: CustomContext) -> None:
     if not is_private(update):
         grid = context.registry.chat_grid(chat_id)
         if grid is None:
-            await reply(update, t._("This group is not registered yet; register it first."))
+            await reply(update, unregistered_text(context))
             return
         await send_boards(update, context, "g", grid.id)
         return

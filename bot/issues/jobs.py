@@ -8,28 +8,24 @@ catches up once and never repeats it.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from telegram.ext import Application
 
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
-from bot.delivery.outbox_store import OutboxStore
 from bot.issues.service import FollowUp
 
 log = logging.getLogger(__name__)
 
 FOLLOWUP_AT = time(9, 0)
-OUTBOX_KEEP = timedelta(days=30)  # sent messages are kept this long, for inquiries
 
 
 async def run_followup(services: Services, now: datetime) -> FollowUp | None:
     """The 09:00 follow-up: overdue reminders, automatic escalation, fixed-by-silence."""
     today = now.astimezone(services.settings.tz).date().isoformat()
     done = await services.issues.follow_up(now, today)
-    await services.db.prune_processed(now)
-    await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
     if done is not None:
         log.info(
             "follow-up %s: %d reminders, %d escalated, %d fixed by silence",

@@ -23,8 +23,6 @@ from bot.core.roles import Action
 from bot.issues import views
 from bot.issues.buttons import (
     EXAMPLES,
-    ChangeRefusal,
-    ask_for_text,
     change,
     on_card_button,
     on_fixed_button,
@@ -43,7 +41,7 @@ from bot.issues.service import (
     SlaSet,
 )
 
-__all__ = ["COMMANDS", "ChangeRefusal", "ask_for_text", "change", "register"]
+__all__ = ["COMMANDS", "register"]
 
 # The commands whose words after the number are required (a solution, a reason, a note…).
 TEXT_REQUIRED = frozenset(
@@ -222,7 +220,7 @@ async def setsla(update: Update, context: CustomContext) -> None:
         split_args(command_text(message)),
         action=Action.SET_SLA,
         how=SETSLA + " 西安村",
-        nobody=t._("Send it in a grid group, or add the community's name."),
+        nobody=t._("Only community officials change the follow-up days."),
         refusal=t._("Only community officials of {community} change its follow-up days."),
     )
     if found is None:

@@ -12,7 +12,6 @@ from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
 from bot.core import scope
 from bot.core.commands import PRIVATE, CommandSpec, register_commands
-from bot.core.db import utcnow
 from bot.core.events import on_registered
 from bot.core.i18n import N_, Translator
 from bot.core.menu_buttons import register_menu_button
@@ -87,25 +86,16 @@ async def meeting(update: Update, context: CustomContext) -> None:
     a role (else of every community), at most five."""
     t = context.t
     chat_id, user_id = ids(update)
-    here = scope.resolve(
-        context.registry,
-        chat_id=chat_id,
-        user_id=user_id,
-        private=is_private(update),
-        words=[],
-        admins=frozenset(),
-        roles=ALL_ROLES,
+    grid = None if is_private(update) else context.registry.chat_grid(chat_id)
+    here = context.registry.community(grid.community_id) if grid else None
+    communities = (
+        [here]
+        if here is not None
+        else context.registry.communities_of(user_id, ALL_ROLES) or context.registry.communities()
     )
-    if isinstance(here, scope.Scope):
-        communities = [here.community]
-    elif here.why is scope.Unclear.UNREGISTERED:
-        communities = []
-    else:
-        communities = list(here.choices) or context.registry.communities()
     if not communities:
         await reply(update, t._("No grid group is registered yet."))
         return
-    now = utcnow()
     for community in communities[:5]:
         upcoming = await context.meetings.upcoming(community.id)
         await reply(
@@ -117,7 +107,7 @@ async def meeting(update: Update, context: CustomContext) -> None:
                 upcoming.place,
                 upcoming.agenda,
                 context.people.grid_name,
-                now,
+                upcoming.now,
             ),
         )
 

@@ -17,7 +17,14 @@ from bot.core.audience import Audience
 from bot.core.db import Database, utcnow
 from bot.core.origin import Clock, Origin
 from bot.delivery.outbox_store import enqueue
-from bot.issues.service import Change, Issue, IssueService, IssueSummary, agenda, load_issue
+from bot.issues.service import (
+    Change,
+    Issue,
+    IssueService,
+    IssueSummary,
+    agenda,
+    load_issue,
+)
 from bot.meetings import rules, store
 from bot.meetings.notify import reminder_items
 from bot.meetings.store import MeetingSettings
@@ -39,6 +46,7 @@ class Upcoming:
     start: datetime
     place: str
     agenda: list[IssueSummary]
+    now: datetime  # the service's "now", for the agenda's ages
 
 
 @dataclass(frozen=True)
@@ -92,10 +100,12 @@ class MeetingService:
         return rules.next_meeting(self._clock(), day, at, self._tz)
 
     async def upcoming(self, community_id: int) -> Upcoming:
+        now = self._clock()
+
         def read(conn: sqlite3.Connection) -> Upcoming:
             found = store.settings(conn, community_id)
-            start = rules.next_meeting(self._clock(), found.day, found.at, self._tz)
-            return Upcoming(community_id, start, found.place, agenda(conn, community_id))
+            start = rules.next_meeting(now, found.day, found.at, self._tz)
+            return Upcoming(community_id, start, found.place, agenda(conn, community_id), now)
 
         return await self._db.run(read)
 

@@ -108,9 +108,9 @@ async def set_language(
     update: Update, context: CustomContext, chat_id: int, user_id: int, locale: str
 ) -> str | None:
     """Apply a language choice; returns a refusal for a popup, or None when done."""
-    storage = context.registry
+    registry = context.registry
     if is_private(update):
-        await storage.set_user_locale(user_id, locale, update_id=context.update_id)
+        await registry.set_user_locale(user_id, locale, update_id=context.update_id)
         new_t = context.catalogs.get(locale)
         await reply(
             update,
@@ -118,7 +118,7 @@ async def set_language(
             main_menu(new_t),
         )
         return None
-    grid = storage.chat_grid(chat_id)
+    grid = registry.chat_grid(chat_id)
     actor = context.actor(user_id, grid.community_id if grid else None)
     if not actor.may(Action.SET_GROUP_LANG):
         refusal = context.t._(
@@ -128,7 +128,7 @@ async def set_language(
         if update.callback_query is None:
             await reply(update, denied(context.t, refusal), private_link(context))
         return refusal
-    await storage.set_chat_locale(chat_id, locale, update_id=context.update_id)
+    await registry.set_chat_locale(chat_id, locale, update_id=context.update_id)
     new_t = context.catalogs.get(locale)
     await reply(
         update,

@@ -1,11 +1,20 @@
 """Storage on a real SQLite file: migrations, caches that survive a reopen, dedupe of updates."""
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
-from bot.core.db import LATEST_VERSION, AlreadyProcessed, DatabaseTooNew, migrate_file
+from bot.core.db import (
+    LATEST_VERSION,
+    AlreadyProcessed,
+    Database,
+    DatabaseTooNew,
+    migrate_file,
+    utcnow,
+)
 from bot.core.records import SeenUser
 from bot.core.registry import Registry
 
@@ -131,3 +140,47 @@ async def test_see_writes_only_what_changed(tmp_path: Path) -> None:
         assert user is not None and user.started
     finally:
         await storage.close()
+
+
+async def test_slow_work_side_by_side_takes_turns(tmp_path: Path) -> None:
+    """Two month reports and the daily pruning at once share the one slow connection in turn
+    (each of them opened a transaction there: side by side they used to collide)."""
+    db = await Database.open(tmp_path / "slow.sqlite3")
+
+    async def report(conn: aiosqlite.Connection) -> int:
+        await conn.execute("BEGIN")
+        try:
+            await asyncio.sleep(0.01)  # another slow use arrives meanwhile
+            rows = list(await conn.execute_fetchall("SELECT count(*) FROM issues"))
+        finally:
+            await conn.execute("COMMIT")
+        return int(rows[0][0])
+
+    try:
+        done = await asyncio.gather(
+            db.read_slow(report), db.read_slow(report), db.prune_processed(utcnow())
+        )
+        assert done == [0, 0, 0]
+    finally:
+        await db.close()
+
+
+async def test_a_cancelled_slow_write_still_ends_its_transaction(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "cancel.sqlite3")
+
+    async def slow_delete(conn: aiosqlite.Connection) -> None:
+        await conn.execute("DELETE FROM processed_updates")
+        await asyncio.sleep(0.05)
+
+    try:
+        task = asyncio.create_task(db.write_slow(slow_delete))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # the loop's next write neither blocks on SQLite's lock nor finds a transaction open
+        await asyncio.wait_for(
+            db.transaction(lambda conn: conn.execute("DELETE FROM processed_updates")), 1
+        )
+    finally:
+        await db.close()

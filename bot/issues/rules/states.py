@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeAlias
 
-from bot.core.roles import ALL_ROLES, PERMISSIONS, Action
+from bot.core.roles import ALL_ROLES, Action, Actor, Role
+
+ROLE_VALUES = frozenset(r.value for r in Role)
 
 
 class State(StrEnum):
@@ -74,10 +76,12 @@ class Transition:
     target: State | None = None
 
     def permits(self, who: Who) -> bool:
+        """The permission table's answer (Actor.may), or the daily job's own row."""
         if self.action is None:
             return self.system and who.system
-        rule = PERMISSIONS[self.action]
-        return bool(rule.roles & who.effective_roles) or (rule.reporter and who.reporter)
+        held = frozenset(Role(r) for r in who.roles if r in ROLE_VALUES)  # unknown words: none
+        actor = Actor(0, held, who.superadmin)
+        return actor.may(self.action, reporter=who.reporter)
 
 
 _OPEN = frozenset({State.OPEN})

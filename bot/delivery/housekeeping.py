@@ -1,0 +1,42 @@
+"""Forgetting what is no longer needed, once a day at 04:00 (MULIN_TZ, a quiet hour): the ids of
+handled updates (kept 14 days, to recognise a redelivery) and the outbox's sent messages (kept
+30 days, for inquiries). Both deletes run on the slow connection, off the event loop."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.context import CustomContext, Services
+from bot.core.db import utcnow
+from bot.delivery.outbox_store import OutboxStore
+
+log = logging.getLogger(__name__)
+
+PRUNE_AT = time(4, 0)
+OUTBOX_KEEP = timedelta(days=30)
+
+
+async def run_housekeeping(services: Services, now: datetime) -> tuple[int, int]:
+    """(update ids forgotten, outbox messages forgotten)."""
+    updates = await services.db.prune_processed(now)
+    messages = await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
+    if updates or messages:
+        log.info("housekeeping: %d update ids, %d sent messages forgotten", updates, messages)
+    return updates, messages
+
+
+async def _housekeeping_job(context: CustomContext) -> None:
+    await run_housekeeping(context.bot_data, utcnow())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    for job in queue.get_jobs_by_name("housekeeping"):
+        job.schedule_removal()
+    tz = app.bot_data.settings.tz
+    queue.run_daily(_housekeeping_job, PRUNE_AT.replace(tzinfo=tz), name="housekeeping")
