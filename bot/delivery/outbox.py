@@ -23,7 +23,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.core.db import utcnow
 from bot.core.registry import Registry
 from bot.delivery.outbox_store import CARD_EDIT_INTERVAL, OutboxStore, PendingMessage, Render
-from bot.delivery.sending import edit_html, send_html
+from bot.delivery.sending import edit_html, send_html, send_media
 
 log = logging.getLogger(__name__)
 
@@ -153,25 +153,8 @@ class OutboxWorker:
             await self._store.skipped(message, reason, now)
             return True
         try:
-            if message.method == "edit":
-                assert message.reply_to is not None
-                await edit_html(
-                    self._bot,
-                    message.chat_id,
-                    message.reply_to,
-                    message.text,
-                    markup=message.markup,
-                )
-                await self._store.sent(message, message.reply_to, self._clock())
-            else:
-                sent = await send_html(
-                    self._bot,
-                    message.chat_id,
-                    message.text,
-                    markup=message.markup,
-                    reply_to=message.reply_to or None,
-                )
-                await self._store.sent(message, sent, self._clock())
+            sent = await self._send(message)
+            await self._store.sent(message, sent, self._clock())
             return True
         except RetryAfter as exc:
             delay = exc.retry_after
@@ -199,6 +182,31 @@ class OutboxWorker:
             log.warning("outbox message %s: network trouble (%s); retrying", message.id, exc)
             await self._store.retry(message, timedelta(seconds=2 ** min(message.attempts, 6)), now)
             return False
+
+    async def _send(self, message: PendingMessage) -> int:
+        """Make the request; the id of the message sent (or edited)."""
+        if message.method == "edit":
+            assert message.reply_to is not None
+            await edit_html(
+                self._bot, message.chat_id, message.reply_to, message.text, markup=message.markup
+            )
+            return message.reply_to
+        if message.payload is not None:
+            return await send_media(
+                self._bot,
+                message.chat_id,
+                message.method,
+                message.payload,
+                caption=message.text,
+                reply_to=message.reply_to or None,
+            )
+        return await send_html(
+            self._bot,
+            message.chat_id,
+            message.text,
+            markup=message.markup,
+            reply_to=message.reply_to or None,
+        )
 
     async def _forbidden(self, message: PendingMessage, why: str, now: datetime) -> None:
         if message.chat_id < 0:

@@ -12,11 +12,13 @@ from typing import Any
 import aiosqlite
 
 from bot.core.db import Database, ts, utcnow
+from bot.delivery.media import Media
 from bot.delivery.pending import PendingMessage, Render, canonical, due_messages, signature
 
 __all__ = [
     "CARD_EDIT_INTERVAL",
     "MAX_ATTEMPTS",
+    "Media",
     "OutboxItem",
     "OutboxStore",
     "PendingMessage",
@@ -46,6 +48,7 @@ class OutboxItem:
     not_before: datetime | None = None
     card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue | activity
     refresh: bool = False  # edit_card: render the card when the edit is sent (delivery/cards.py)
+    media: Media | None = None  # send this photo, album, voice or place; `text`: its caption
 
 
 def card_refresh(chat_id: int, kind: str, card: int) -> OutboxItem:
@@ -78,11 +81,11 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
             continue
         conn.execute(
             "INSERT INTO outbox (chat_id, method, text, markup, reply_to, reply_to_card, card_of,"
-            " edit_card, not_before, created_at, card_kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " edit_card, not_before, created_at, card_kind, payload)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item.chat_id,
-                "edit" if item.edit_card is not None else "send",
+                _method(item),
                 item.text,
                 canonical(item.markup),
                 item.reply_to,
@@ -92,9 +95,16 @@ def enqueue(conn: sqlite3.Connection, items: list[OutboxItem], now: datetime) ->
                 ts(item.not_before or utcnow()),  # as soon as possible, by the wall clock
                 ts(now),
                 item.card_kind,
+                canonical(item.media.payload) if item.media is not None else None,
             ),
         )
     return len(items)
+
+
+def _method(item: OutboxItem) -> str:
+    if item.media is not None:
+        return item.media.method
+    return "edit" if item.edit_card is not None else "send"
 
 
 class OutboxStore:

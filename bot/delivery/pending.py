@@ -37,6 +37,7 @@ class PendingMessage:
     card_kind: str = "issue"
     edit_card: int | None = None
     markup_json: str | None = None  # as stored: what the card will show once sent
+    payload: dict[str, Any] | None = None  # a media method's parameters (bot/delivery/media.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class _Row:
 
     id: int
     chat_id: int
-    method: str  # send | edit | refresh
+    method: str  # send | edit | refresh, or a media method (bot/delivery/media.py)
     text: str
     markup: str | None  # canonical JSON, as stored
     reply_to: int | None
@@ -60,6 +61,7 @@ class _Row:
     ec_msg: int | None
     shown: str | None
     edited_at: str | None
+    payload: str | None  # a media method's parameters, as stored
 
 
 def canonical(markup: dict[str, Any] | None) -> str | None:
@@ -80,7 +82,7 @@ def _select_due(conn: sqlite3.Connection, moment: str, limit: int) -> list[_Row]
         " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
         " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id),"
         " coalesce(ec.card_text, ea.sent_text),"
-        " coalesce(ec.card_edited_at, ea.edited_at)"
+        " coalesce(ec.card_edited_at, ea.edited_at), o.payload"
         " FROM outbox o"
         " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
         " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
@@ -188,6 +190,7 @@ def _outgoing(conn: sqlite3.Connection, row: _Row, moment: str) -> PendingMessag
         row.kind,
         row.edit_card,
         row.markup,
+        json.loads(row.payload) if row.payload else None,
     )
 
 

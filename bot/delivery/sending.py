@@ -1,11 +1,13 @@
 """The bot's two hottest requests, sendMessage and editMessageText, without reading Telegram's
-answer back into PTB objects.
+answer back into PTB objects; and the outbox's media (bot/delivery/media.py) the same way.
 
 PTB turns every answer into a `telegram.Message` (`de_json`): for a card with formatting and
 buttons that costs about 0.8 ms, more than the rest of a /issue update (measured in
 bench/throughput.py). Mulin needs at most the new message's id, so these go through PTB's own
 `Bot.do_api_request` — the same request, rate limiter, errors and retries — and read the id from
-the plain answer. Everything else uses PTB's typed methods.
+the plain answer. The outbox's media rows store their request's own parameters, so they go the
+same way: one function sends any of them, and no answer (an album's is a list of messages) is
+read back into PTB objects. Everything else uses PTB's typed methods.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.warnings import PTBUserWarning
+
+from bot.delivery.media import API_METHODS, CAPTIONED
 
 # do_api_request asks for the typed method when one exists; here the raw one is the point.
 warnings.filterwarnings(
     "ignore",
-    message=r"Please use 'Bot\.(sendMessage|editMessageText)'",
+    message=r"Please use 'Bot\.(sendMessage|editMessageText|sendPhoto|sendMediaGroup|sendVoice"
+    r"|sendLocation|sendVenue)'",
     category=PTBUserWarning,
 )
 
@@ -37,14 +42,18 @@ def _with_markup(kwargs: dict[str, Any], markup: Markup) -> dict[str, Any]:
     return kwargs
 
 
+def _reply(kwargs: dict[str, Any], reply_to: int | None) -> dict[str, Any]:
+    if reply_to is not None:
+        kwargs["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    return kwargs
+
+
 async def send_html(
     bot: Bot, chat_id: int, text: str, *, markup: Markup = None, reply_to: int | None = None
 ) -> int:
     """Send `text` (HTML); a reply when `reply_to` names a message that still exists.
     Returns the new message's id."""
-    kwargs: dict[str, Any] = {"chat_id": chat_id, "text": text, **_COMMON}
-    if reply_to is not None:
-        kwargs["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    kwargs = _reply({"chat_id": chat_id, "text": text, **_COMMON}, reply_to)
     result = await bot.do_api_request("sendMessage", api_kwargs=_with_markup(kwargs, markup))
     return int(result["message_id"])
 
@@ -60,3 +69,26 @@ async def edit_html(
         **_COMMON,
     }
     await bot.do_api_request("editMessageText", api_kwargs=_with_markup(kwargs, markup))
+
+
+async def send_media(
+    bot: Bot,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+    *,
+    caption: str = "",
+    reply_to: int | None = None,
+) -> int:
+    """Send an outbox media row (`method`: photo | album | voice | location | venue) with its
+    stored parameters; `caption` (HTML) on a photo or voice note. Returns the new message's
+    id (an album's first)."""
+    kwargs = _reply({"chat_id": chat_id, **payload}, reply_to)
+    if method == "album":
+        # PTB's defaults step expects an album's items as its objects, not Telegram's JSON
+        kwargs["media"] = [InputMediaPhoto(item["media"]) for item in payload["media"]]
+    if caption and method in CAPTIONED:
+        kwargs |= {"caption": caption, "parse_mode": "HTML"}
+    result = await bot.do_api_request(API_METHODS[method], api_kwargs=kwargs)
+    first = result[0] if isinstance(result, list) else result
+    return int(first["message_id"])

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.audience import Audience
 from bot.core.roles import Actor, Role
+from bot.delivery import media
 from bot.delivery.outbox_store import OutboxItem, card_refresh
 from bot.issues import views
 from bot.issues.card import issue_card
@@ -61,6 +62,10 @@ class Notifier(Audience):
                         card_of=issue.id,
                     )
                 )
+                if event.reply_to is None:  # a report from the group shows its media already
+                    items += self._evidence(issue)
+            if issue.anonymous and issue.voice_file_id:
+                items += self._voice_to_moderators(issue)
             if issue.priority == "urgent":
                 items += self._urgent(issue, exclude=issue.reporter_id)
             return items
@@ -93,6 +98,29 @@ class Notifier(Audience):
         if action == "priority" and issue.priority == "urgent":
             items += self._urgent(issue, exclude=event.entry.actor_id)
         return items
+
+    def _evidence(self, issue: Issue) -> list[OutboxItem]:
+        """The report's photos, voice note and map point, each a reply to its card in the group
+        (queued after the card, so they follow it); an anonymous report's voice stays out."""
+        assert issue.chat_id is not None
+        found = media.photos(issue.photos)
+        if issue.voice_file_id and not issue.anonymous:
+            found.append(media.voice(issue.voice_file_id))
+        if issue.latitude is not None and issue.longitude is not None:
+            point = (issue.latitude, issue.longitude)
+            found.append(media.place(*point, issue.location_text, self.place(issue)))
+        return [OutboxItem(issue.chat_id, "", reply_to_card=issue.id, media=m) for m in found]
+
+    def _voice_to_moderators(self, issue: Issue) -> list[OutboxItem]:
+        """A voice is a name: an anonymous report's voice note goes to the community's
+        moderators only, privately, each told which issue it belongs to."""
+        assert issue.voice_file_id is not None
+        voice = media.voice(issue.voice_file_id)
+        return [
+            OutboxItem(user_id, views.voice_caption(self.user_tr(user_id), issue), media=voice)
+            for user_id in self.moderators(issue.community_id)
+            if user_id != issue.reporter_id and self.reachable(user_id)
+        ]
 
     def _card_edit(self, issue: Issue) -> list[OutboxItem]:
         if issue.chat_id is None or not self.group_active(issue.chat_id):

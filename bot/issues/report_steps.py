@@ -135,6 +135,9 @@ async def on_location(update: Update, context: CustomContext) -> int:
             message.location.latitude,
             message.location.longitude,
         )
+        if message.venue is not None and message.venue.title.strip():
+            # a place chosen from the map has a name: it is the typed place as well
+            draft["location_text"] = message.venue.title.strip()[:LOCATION_LIMIT]
     elif message is not None and message.text:
         if len(message.text) > LOCATION_LIMIT:
             await reply(

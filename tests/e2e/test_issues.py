@@ -206,8 +206,10 @@ async def test_a_guided_anonymous_report_in_private(world: World) -> None:
     done = world.emu.last_bot_message(dm)
     assert "已提交，编号 #1" in (done.text or "") and "👤 阿波" in (done.text or "")
 
-    card = world.emu.last_bot_message(g.group)
+    # the card, then its photo as a reply to it (tests/e2e/test_evidence.py)
+    (card,) = [m for m in world.emu.bot_messages(g.group) if (m.text or "").startswith("#1 ")]
     assert (card.text or "").startswith("#1 居民说 · 待处理")
+    assert world.emu.last_bot_message(g.group).reply_to_message_id == card.message_id
     assert "📍 7号楼1单元" in (card.text or "") and "📷 1 张照片" in (card.text or "")
     everything_in_group = "\n".join(m.text or "" for m in world.emu.messages(g.group))
     assert "👤 反映人" in (card.text or "")

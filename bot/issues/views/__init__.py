@@ -21,6 +21,8 @@ from bot.issues.views.cards import (
     summary_line,
     title,
     urgent_alert,
+    voice_caption,
+    voice_withheld,
 )
 from bot.issues.views.names import (
     BOARD,
@@ -65,4 +67,6 @@ __all__ = [
     "summary_line",
     "title",
     "urgent_alert",
+    "voice_caption",
+    "voice_withheld",
 ]

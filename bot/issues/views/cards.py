@@ -112,6 +112,16 @@ def content(
     return lines
 
 
+def voice_withheld(t: Translator) -> str:
+    """The group card's line for an anonymous report's voice note, sent to moderators only."""
+    return t._("🔒 the voice message goes to grid workers, property staff and officials only")
+
+
+def voice_caption(t: Translator, issue: Issue) -> str:
+    """An anonymous report's voice note as a moderator receives it, privately."""
+    return t._("🎤 <b>#{id}</b>: the voice message of an anonymous report").format(id=issue.id)
+
+
 def _body(t: Translator, issue: Issue, names: Names, public: bool) -> list[str]:
     where = (
         (issue.latitude, issue.longitude)
@@ -121,6 +131,9 @@ def _body(t: Translator, issue: Issue, names: Names, public: bool) -> list[str]:
     body = content(
         t, issue.text, bool(issue.voice_file_id), issue.location_text, where, len(issue.photos)
     )
+    if public and issue.anonymous and issue.voice_file_id:
+        # a voice is a name: the group is told where an anonymous report's voice note went
+        body.insert(2 if issue.text else 1, voice_withheld(t))
     reporter = _who(t, issue, issue.reporter_id, names, public)
     people = t._("👤 {reporter}").format(reporter=reporter)
     if issue.followers:

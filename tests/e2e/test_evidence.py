@@ -1,0 +1,170 @@
+"""Evidence with the card (SPEC "Evidence: photos, voice notes, places"): a guided report's
+photos, voice note and place follow its card in the group, each a reply to it; an anonymous
+report's voice note reaches the community's moderators only, privately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator import Chat, Message, User
+from tests.conftest import World
+from tests.e2e.test_issues import Grid8, grid8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a resident sends with a guided report."""
+
+    text: str = "楼上每天夜里12点还在装修，吵得睡不着"
+    voice: bool = False
+    photos: int = 0
+    place: str | None = None  # typed
+    point: tuple[float, float] | None = None  # a Telegram location
+    venue: str | None = None  # a place chosen on the map (with `point`)
+    anonymous: bool = False
+
+
+async def guided(world: World, who: User, evidence: Evidence) -> tuple[list[str], str | None]:
+    """Drive the private report to its end; the file ids of the photos and voice sent."""
+    emu, dm = world.emu, world.emu.private_chat(who)
+    step = await world.say_one(who, dm, "/report")
+    await world.press(who, step, "🔊 噪音")
+    voice = None
+    if evidence.voice:  # the text as the voice note's caption: one answer to the step
+        voice = (await emu.send_voice(who, dm, caption=evidence.text)).voice
+    else:
+        await emu.send(who, dm, evidence.text)
+    await world.settle()
+    if evidence.venue and evidence.point:
+        await emu.send_venue(who, dm, *evidence.point, evidence.venue, "海景湾二期")
+    elif evidence.point:
+        await emu.send_location(who, dm, *evidence.point)
+    elif evidence.place:
+        await emu.send(who, dm, evidence.place)
+    else:
+        await emu.press(who, emu.last_bot_message(dm), "跳过 ›")
+    await world.settle()
+    photos = []
+    for _ in range(evidence.photos):
+        sent = await emu.send_photo(who, dm)
+        await world.settle()
+        assert sent.photo is not None
+        photos.append(sent.photo.file_id)
+    await world.press(who, emu.last_bot_message(dm), "完成 ›")
+    label = "🙈 不显示" if evidence.anonymous else "👤 显示我的名字"
+    await world.press(who, emu.last_bot_message(dm), label)
+    await world.press(who, emu.last_bot_message(dm), "✅ 提交")
+    assert "已提交，编号 #" in (emu.last_bot_message(dm).text or "")
+    return photos, voice.file_id if voice is not None else None
+
+
+def the_card(world: World, group: Chat) -> Message:
+    cards = [m for m in world.emu.bot_messages(group) if (m.text or "").startswith("#1 ")]
+    assert len(cards) == 1, [m.text for m in world.emu.bot_messages(group)]
+    return cards[0]
+
+
+def after_card(world: World, group: Chat) -> list[Message]:
+    """What the bot sent the group after the card, in order."""
+    card = the_card(world, group)
+    return [m for m in world.emu.bot_messages(group) if m.message_id > card.message_id]
+
+
+async def test_photos_follow_the_card_as_one_album_replying_to_it(world: World) -> None:
+    g = await grid8(world)
+    photos, _ = await guided(world, g.bo, Evidence(photos=3))
+    card = the_card(world, g.group)
+    album = world.emu.last_bot_album(g.group)
+    assert [m.photo.file_id for m in album if m.photo] == photos
+    assert all(m.reply_to_message_id == card.message_id for m in album)
+    assert after_card(world, g.group) == album
+    assert len(world.emu.calls("sendMediaGroup")) == 1
+
+
+async def test_one_photo_is_sent_with_send_photo(world: World) -> None:
+    g = await grid8(world)
+    photos, _ = await guided(world, g.bo, Evidence(photos=1))
+    card = the_card(world, g.group)
+    (photo,) = after_card(world, g.group)
+    assert photo.photo is not None and photo.photo.file_id == photos[0]
+    assert photo.reply_to_message_id == card.message_id and photo.media_group_id is None
+    assert world.emu.calls("sendMediaGroup") == []
+
+
+async def test_voice_photos_and_location_follow_the_card_in_order(world: World) -> None:
+    g = await grid8(world)
+    evidence = Evidence(voice=True, photos=2, point=(22.54321, 113.95432))
+    photos, voice = await guided(world, g.bo, evidence)
+    card = the_card(world, g.group)
+    first, second, sound, where = after_card(world, g.group)
+    assert [m.photo.file_id for m in (first, second) if m.photo] == photos
+    assert sound.voice is not None and sound.voice.file_id == voice
+    assert where.location is not None and where.venue is None
+    assert (where.location.latitude, where.location.longitude) == evidence.point
+    assert {m.reply_to_message_id for m in (first, second, sound, where)} == {card.message_id}
+    assert "🎤 语音消息" in (card.text or "") and "🔒" not in (card.text or "")
+
+
+async def test_a_place_chosen_on_the_map_is_sent_as_a_venue(world: World) -> None:
+    g = await grid8(world)
+    evidence = Evidence(point=(22.5, 113.9), venue="7号楼1单元")
+    await guided(world, g.bo, evidence)
+    card = the_card(world, g.group)
+    (venue,) = after_card(world, g.group)
+    assert venue.venue is not None and venue.venue.title == "7号楼1单元"
+    assert venue.venue.address == "西安村 · 第8网格"
+    assert venue.reply_to_message_id == card.message_id
+    assert "📍 7号楼1单元" in (card.text or "")
+
+
+async def test_a_typed_place_alone_sends_no_map(world: World) -> None:
+    g = await grid8(world)
+    await guided(world, g.bo, Evidence(place="7号楼1单元"))
+    assert after_card(world, g.group) == []
+    assert world.emu.calls("sendLocation") == world.emu.calls("sendVenue") == []
+
+
+def moderators(g: Grid8) -> tuple[User, ...]:
+    return (g.lin, g.yang, g.chen)
+
+
+async def test_an_anonymous_voice_note_goes_to_the_moderators_only(world: World) -> None:
+    g = await grid8(world)
+    evidence = Evidence(voice=True, photos=1, point=(22.5, 113.9), anonymous=True)
+    photos, voice = await guided(world, g.bo, evidence)
+    card = the_card(world, g.group)
+    assert "🔒 语音消息只发给网格员、物业和社区干部" in (card.text or "")
+    in_group = world.emu.bot_messages(g.group)
+    assert all(m.voice is None for m in in_group), "the voice note reached the group"
+    photo, where = after_card(world, g.group)  # photos and location go to the group as usual
+    assert photo.photo is not None and photo.photo.file_id == photos[0]
+    assert where.location is not None
+    for user in moderators(g):
+        (heard,) = [
+            m for m in world.emu.bot_messages(world.emu.private_chat(user)) if m.voice is not None
+        ]
+        assert heard.voice is not None and heard.voice.file_id == voice
+        assert "#1" in (heard.caption or "") and "匿名反映的语音消息" in (heard.caption or "")
+    for user in (g.bo, g.amei):
+        private = world.emu.bot_messages(world.emu.private_chat(user))
+        assert all(m.voice is None for m in private)
+    voice_calls = world.emu.calls("sendVoice")
+    assert {c["chat_id"] for c in voice_calls} <= {u.id for u in moderators(g)} | {
+        world.superadmin().id
+    }
+
+
+async def test_a_redelivered_report_makes_one_issue_and_one_album(world: World) -> None:
+    g = await grid8(world)
+    await guided(world, g.bo, Evidence(photos=2, voice=True))
+    submit = max(world.emu.update_queue.history)
+    count = len(world.emu.bot_messages(g.group))
+    world.emu.redeliver(submit)
+    await world.settle()
+    await world.restart_bot()
+    world.emu.redeliver(submit)
+    await world.settle()
+    assert len(world.emu.bot_messages(g.group)) == count
+    assert len(world.emu.calls("sendMediaGroup")) == 1
+    assert len(world.emu.calls("sendVoice")) == 1
+    assert [m for m in world.emu.bot_messages(g.group) if (m.text or "").startswith("#2 ")] == []
