@@ -17,6 +17,7 @@ from bot.core.i18n import N_, Translator
 from bot.core.menu_buttons import register_menu_button
 from bot.core.render import esc
 from bot.core.replies import command_text, is_private, parse_number, reply, usage
+from bot.delivery.sending import send_media
 from bot.issues import views
 from bot.issues.boards import board, my_issues, on_board_button
 from bot.issues.service import (
@@ -231,16 +232,20 @@ async def show_issue(update: Update, context: CustomContext) -> None:
 
 async def send_card(update: Update, context: CustomContext, issue: Issue) -> None:
     """In a group the public card; in private the reporter is named to those who may see them,
-    and the buttons are those this person may use."""
+    the buttons are those this person may use, and the report's media follow the card."""
     t, service = context.t, context.issues
     if not is_private(update):
         text = views.card(t, issue, service.name, public=True)
         await reply(update, text, views.card_buttons(t, issue, None))
         return
-    _, user_id = ids(update)
+    chat_id, user_id = ids(update)
     public = not service.sees_reporter(user_id, issue)
     text = views.card(t, issue, service.name, public=public)
-    await reply(update, text, views.card_buttons(t, issue, service.viewer(user_id, issue)))
+    card = await reply(update, text, views.card_buttons(t, issue, service.viewer(user_id, issue)))
+    # the asker's own answer, like the card: sent now, not queued (nothing to keep if it fails)
+    bot = context.bot
+    for found in service.evidence_for(user_id, issue):
+        await send_media(bot, chat_id, found.method, found.payload, reply_to=card)
 
 
 COMMANDS: tuple[CommandSpec, ...] = (

@@ -64,7 +64,8 @@ class Notifier(Audience):
                 )
                 if event.reply_to is None:  # a report from the group shows its media already
                     items += self._evidence(issue)
-            if issue.anonymous and issue.voice_file_id:
+            # an urgent report's alerts carry the voice to the same moderators already
+            if issue.anonymous and issue.voice_file_id and issue.priority != "urgent":
                 items += self._voice_to_moderators(issue)
             if issue.priority == "urgent":
                 items += self._urgent(issue, exclude=issue.reporter_id)
@@ -99,16 +100,22 @@ class Notifier(Audience):
             items += self._urgent(issue, exclude=event.entry.actor_id)
         return items
 
-    def _evidence(self, issue: Issue) -> list[OutboxItem]:
-        """The report's photos, voice note and map point, each a reply to its card in the group
-        (queued after the card, so they follow it); an anonymous report's voice stays out."""
-        assert issue.chat_id is not None
+    def evidence(self, issue: Issue, *, voice: bool) -> list[media.Media]:
+        """The report's photos, then (if `voice`: the reader may hear it) its voice note, then
+        its map point: what follows its card wherever it is shown."""
         found = media.photos(issue.photos)
-        if issue.voice_file_id and not issue.anonymous:
+        if voice and issue.voice_file_id:
             found.append(media.voice(issue.voice_file_id))
         if issue.latitude is not None and issue.longitude is not None:
             point = (issue.latitude, issue.longitude)
             found.append(media.place(*point, issue.location_text, self.place(issue)))
+        return found
+
+    def _evidence(self, issue: Issue) -> list[OutboxItem]:
+        """The report's media, each a reply to its card in the group (queued after the card,
+        so they follow it); an anonymous report's voice stays out."""
+        assert issue.chat_id is not None
+        found = self.evidence(issue, voice=not issue.anonymous)
         return [OutboxItem(issue.chat_id, "", reply_to_card=issue.id, media=m) for m in found]
 
     def _voice_to_moderators(self, issue: Issue) -> list[OutboxItem]:
@@ -128,7 +135,10 @@ class Notifier(Audience):
         return [card_refresh(issue.chat_id, "issue", issue.id)]
 
     def _urgent(self, issue: Issue, *, exclude: int | None) -> list[OutboxItem]:
+        """Every moderator is alerted privately, the report's media after the alert (its voice
+        too, even anonymous: they are moderators), so they can judge it without the group."""
         items = []
+        found = self.evidence(issue, voice=True)
         for user_id in self.moderators(issue.community_id):
             if user_id == exclude or not self.reachable(user_id):
                 continue
@@ -140,6 +150,7 @@ class Notifier(Audience):
                     markup=_markup(views.card_buttons(t, issue, self.who(user_id, issue))),
                 )
             )
+            items += [OutboxItem(user_id, "", media=m) for m in found]
         return items
 
     def overdue(

@@ -1,6 +1,7 @@
 """Evidence with the card (SPEC "Evidence: photos, voice notes, places"): a guided report's
 photos, voice note and place follow its card in the group, each a reply to it; an anonymous
-report's voice note reaches the community's moderators only, privately."""
+report's voice note reaches the community's moderators only, privately. And everywhere the
+issue goes: after its card in `/issue <N>` in private, and after an urgent report's alert."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ class Evidence:
     point: tuple[float, float] | None = None  # a Telegram location
     venue: str | None = None  # a place chosen on the map (with `point`)
     anonymous: bool = False
+    urgent: bool = False  # started with /urgent
 
 
 async def guided(world: World, who: User, evidence: Evidence) -> tuple[list[str], str | None]:
     """Drive the private report to its end; the file ids of the photos and voice sent."""
     emu, dm = world.emu, world.emu.private_chat(who)
-    step = await world.say_one(who, dm, "/report")
+    step = await world.say_one(who, dm, "/urgent" if evidence.urgent else "/report")
     await world.press(who, step, "🔊 噪音")
     voice = None
     if evidence.voice:  # the text as the voice note's caption: one answer to the step
@@ -168,3 +170,63 @@ async def test_a_redelivered_report_makes_one_issue_and_one_album(world: World) 
     assert len(world.emu.calls("sendMediaGroup")) == 1
     assert len(world.emu.calls("sendVoice")) == 1
     assert [m for m in world.emu.bot_messages(g.group) if (m.text or "").startswith("#2 ")] == []
+
+
+async def issue_in_private(world: World, who: User) -> list[Message]:
+    """What `/issue 1` in the user's private chat answers, in order, the card first."""
+    dm = world.emu.private_chat(who)
+    before = {m.message_id for m in world.emu.bot_messages(dm)}
+    await world.say(who, dm, "/issue 1")
+    answer = [m for m in world.emu.bot_messages(dm) if m.message_id not in before]
+    assert (answer[0].text or "").startswith("#1 "), [m.text for m in answer]
+    return answer
+
+
+async def test_issue_in_private_shows_the_card_then_its_media(world: World) -> None:
+    g = await grid8(world)
+    evidence = Evidence(voice=True, photos=2, point=(22.54321, 113.95432))
+    photos, voice = await guided(world, g.bo, evidence)
+    _card, first, second, sound, where = await issue_in_private(world, g.amei)
+    assert first.media_group_id is not None and first.media_group_id == second.media_group_id
+    assert [m.photo.file_id for m in (first, second) if m.photo] == photos
+    assert sound.voice is not None and sound.voice.file_id == voice
+    assert where.location is not None
+    assert (where.location.latitude, where.location.longitude) == evidence.point
+
+
+async def test_issue_in_a_group_stays_the_card_alone(world: World) -> None:
+    g = await grid8(world)
+    await guided(world, g.bo, Evidence(voice=True, photos=2))
+    albums = len(world.emu.calls("sendMediaGroup"))
+    await world.say(g.amei, g.group, "/issue 1")
+    assert (world.emu.last_bot_message(g.group).text or "").startswith("#1 ")
+    assert len(world.emu.calls("sendMediaGroup")) == albums
+
+
+async def test_an_anonymous_voice_in_private_only_to_its_reporter_and_moderators(
+    world: World,
+) -> None:
+    g = await grid8(world)
+    evidence = Evidence(voice=True, photos=1, anonymous=True)
+    photos, voice = await guided(world, g.bo, evidence)
+    _card, photo = await issue_in_private(world, g.amei)  # a neighbour: no voice
+    assert photo.photo is not None and photo.photo.file_id == photos[0]
+    for user in (g.bo, g.lin):  # the reporter, a moderator
+        _card, photo, sound = await issue_in_private(world, user)
+        assert sound.voice is not None and sound.voice.file_id == voice
+
+
+async def test_an_urgent_reports_alert_carries_its_media(world: World) -> None:
+    g = await grid8(world)
+    evidence = Evidence(voice=True, photos=2, point=(22.5, 113.9), anonymous=True, urgent=True)
+    photos, voice = await guided(world, g.bo, evidence)
+    for user in moderators(g):
+        sent = world.emu.bot_messages(world.emu.private_chat(user))
+        alerts = [i for i, m in enumerate(sent) if "有急事" in (m.text or "")]
+        assert len(alerts) == 1, [m.text for m in sent]
+        first, second, sound, where = sent[alerts[0] + 1 :]
+        assert [m.photo.file_id for m in (first, second) if m.photo] == photos
+        assert sound.voice is not None and sound.voice.file_id == voice
+        assert where.location is not None
+    private = world.emu.bot_messages(world.emu.private_chat(g.amei))
+    assert all(m.voice is None and m.photo is None for m in private)

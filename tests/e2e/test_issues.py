@@ -221,9 +221,10 @@ async def test_a_guided_anonymous_report_in_private(world: World) -> None:
     assert "阿波" not in everything_in_group and "abo" not in everything_in_group
     assert str(g.bo.id) not in everything_in_group
     # the moderators still see who it was, privately
-    private = await world.say_one(g.lin, world.emu.private_chat(g.lin), "/issue 1")
+    # (the card, then its photo: tests/e2e/test_evidence.py)
+    private, _ = await world.say(g.lin, world.emu.private_chat(g.lin), "/issue 1")
     assert "👤 阿波" in (private.text or "")
-    public = await world.say_one(g.amei, world.emu.private_chat(g.amei), "/issue 1")
+    public, _ = await world.say(g.amei, world.emu.private_chat(g.amei), "/issue 1")
     assert "阿波" not in (public.text or "")
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from bot.core.db import Database, utcnow
 from bot.core.origin import Clock, Origin
+from bot.delivery.media import Media
 from bot.issues.notify import Notifier
 from bot.issues.rules.followup import plan, validate_sla
 from bot.issues.rules.states import Command, Who
@@ -71,6 +72,12 @@ class IssueService:
 
     def reachable(self, user_id: int) -> bool:
         return self._notifier.reachable(user_id)
+
+    def evidence_for(self, user_id: int, issue: Issue) -> list[Media]:
+        """The media shown after the card in private: an anonymous report's voice note only to
+        its reporter and the moderators (a voice is a name)."""
+        voice = not issue.anonymous or self.sees_reporter(user_id, issue)
+        return self._notifier.evidence(issue, voice=voice)
 
     # -- raising and following ----------------------------------------------------------------
 
