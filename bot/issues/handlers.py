@@ -20,6 +20,7 @@ from bot.core.replies import command_text, is_private, parse_number, reply, usag
 from bot.delivery.sending import send_media
 from bot.issues import views
 from bot.issues.boards import board, my_issues, on_board_button
+from bot.issues.from_chat import Refusal, Where, file_message, replied_message
 from bot.issues.service import (
     AlreadyFollowing,
     DraftGone,
@@ -95,6 +96,11 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         )
         return
     text = command_text(message)
+    replied = replied_message(message) if priority == "minor" and message.text else None
+    if replied is not None:
+        where = Where(grid.community_id, grid.id, chat_id, user_id, message.message_id)
+        await file_from_chat(update, context, file_message(replied, text, where, TEXT_LIMIT))
+        return
     photos = (message.photo[-1].file_id,) if message.photo else ()
     voice = message.voice.file_id if message.voice else None
     problem = None if (photos or voice) and not text else text_problem(t, text)
@@ -116,6 +122,23 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         voice_file_id=voice,
     )
     await submit(update, context, new)
+
+
+async def file_from_chat(update: Update, context: CustomContext, filed: NewIssue | Refusal) -> None:
+    """`/report` as a reply: the neighbour's message becomes a report, or the reason it can't."""
+    if isinstance(filed, NewIssue):
+        await submit(update, context, filed)
+        return
+    t = context.t
+    reasons = {
+        Refusal.BOT: t._("I can't file a bot's message as a report."),
+        Refusal.COMMAND: t._("I can't file a command as a report."),
+        Refusal.EMPTY: t._("That message has no text, photo, voice note or location to report."),
+        Refusal.TOO_LONG: t._("That message is too long for a report (at most {limit}).").format(
+            limit=t.number(TEXT_LIMIT)
+        ),
+    }
+    await reply(update, reasons[filed])
 
 
 async def submit(update: Update, context: CustomContext, new: NewIssue) -> Issue | None:

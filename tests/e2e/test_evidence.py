@@ -230,3 +230,77 @@ async def test_an_urgent_reports_alert_carries_its_media(world: World) -> None:
         assert where.location is not None
     private = world.emu.bot_messages(world.emu.private_chat(g.amei))
     assert all(m.voice is None and m.photo is None for m in private)
+
+
+# -- From the chat: /report as a reply files a neighbour's message --------------------------------
+
+
+async def test_a_reply_report_files_the_neighbours_message_as_theirs(world: World) -> None:
+    g = await grid8(world)
+    said = await world.emu.send(g.amei, g.group, "3号楼电梯又坏了，困了两个人")
+    replies = await world.say(g.bo, g.group, "/report 已经第三次了", reply_to=said)
+    (card,) = [m for m in replies if (m.text or "").startswith("#1 ")]
+    assert "3号楼电梯又坏了，困了两个人\n已经第三次了" in (card.text or "")
+    private = await issue_in_private(world, g.lin)
+    text = private[0].text or ""
+    assert "阿波 从群聊中提交了这条反映" in text
+    assert "阿美 反映了问题" in text and "👤 阿美" in text  # the author is its reporter
+
+
+async def test_a_reply_report_files_a_photo_with_its_caption(world: World) -> None:
+    g = await grid8(world)
+    photo = await world.emu.send_photo(g.amei, g.group, caption="垃圾堆在楼道里")
+    assert photo.photo is not None
+    await world.say(g.bo, g.group, "/report", reply_to=photo)
+    assert "垃圾堆在楼道里" in (the_card(world, g.group).text or "")
+    _card, shown = await issue_in_private(world, g.lin)
+    assert photo.photo.smaller, "the emulator sent one size only"  # the largest is kept
+    assert shown.photo is not None and shown.photo.file_id == photo.photo.file_id
+
+
+async def refused(world: World, g: Grid8, target: Message) -> str:
+    replies = await world.say(g.bo, g.group, "/report", reply_to=target)
+    assert not [m for m in replies if (m.text or "").startswith("#")], "it was filed"
+    assert len(replies) == 1, [m.text for m in replies]
+    return replies[0].text or ""
+
+
+async def test_a_reply_report_to_the_bots_message_is_refused(world: World) -> None:
+    g = await grid8(world)
+    assert "机器人" in await refused(world, g, world.emu.last_bot_message(g.group))
+
+
+async def test_a_reply_report_to_a_command_is_refused(world: World) -> None:
+    g = await grid8(world)
+    command = await world.emu.send(g.amei, g.group, "/board")
+    await world.settle()
+    assert "命令" in await refused(world, g, command)
+
+
+async def test_a_reply_report_to_a_sticker_is_refused(world: World) -> None:
+    g = await grid8(world)
+    sticker = await world.emu.send_sticker(g.amei, g.group)
+    await world.settle()
+    assert "没有" in await refused(world, g, sticker)
+
+
+async def test_reports_filed_from_the_chat_count_for_the_filer(world: World) -> None:
+    """Five an hour, for the one who files: a sixth is refused; the authors may still report."""
+    g = await grid8(world)
+    texts = [
+        "东门路灯不亮",
+        "电梯按钮失灵",
+        "垃圾桶满溢",
+        "停车场积水",
+        "楼道堆放杂物",
+        "单车乱停放",
+    ]
+    for text in texts[:5]:
+        said = await world.emu.send(g.amei, g.group, text)
+        replies = await world.say(g.bo, g.group, "/report", reply_to=said)
+        assert any((m.text or "").startswith("#") for m in replies), [m.text for m in replies]
+    said = await world.emu.send(g.amei, g.group, texts[5])
+    sixth = await world.say_one(g.bo, g.group, "/report", reply_to=said)
+    assert "您一小时内已反映 5 次" in (sixth.text or "")
+    own = await world.say(g.amei, g.group, "/report 儿童滑梯松动")
+    assert any((m.text or "").startswith("#6 ") for m in own), [m.text for m in own]

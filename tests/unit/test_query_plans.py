@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.db import migrate_file
 from bot.issues.store import SUMMARY_COLUMNS
+from bot.issues.store.writes import RATE_LIMIT_SQL
 
 QUERIES = {
     "board count": "SELECT count(*) FROM issues i WHERE i.grid_id IN (1, 2) AND i.state = 'open'",
@@ -29,7 +30,7 @@ QUERIES = {
     "issue": "SELECT * FROM issues WHERE id = 5",
     "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
     "followers": "SELECT user_id FROM issue_followers WHERE issue_id = 5",
-    "rate limit": "SELECT created_at FROM issues WHERE reporter_id = 3 AND created_at > '2026'",
+    "rate limit": RATE_LIMIT_SQL.replace("?", "3", 1).replace("?", "'2026'", 2).replace("?", "3"),
     "near duplicates": "SELECT id, text FROM issues WHERE grid_id = 1 AND state IN ('open', 'escalated')",
     "agenda": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1 AND (i.state ="
     " 'escalated' OR (i.state = 'open' AND i.priority = 'major'))",

@@ -84,7 +84,7 @@ class IssueService:
     async def report(self, origin: Origin, new: NewIssue) -> Reporting:
         """A new issue, unless the reporter reached the hourly limit (superadmins have none) or it
         looks like an active issue of the grid (then kept as a draft, for "report anyway")."""
-        now, rated = self._clock(), not self._notifier.superadmin(new.reporter_id)
+        now, rated = self._clock(), not self._notifier.superadmin(new.sender_id)
         return await self._write(
             lambda conn: raising.report(conn, self._notifier, new, now, check_rate=rated), origin
         )

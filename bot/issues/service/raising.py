@@ -44,7 +44,7 @@ def report(
     *,
     check_rate: bool,
 ) -> Reporting:
-    until = writes.next_report_allowed(conn, new.reporter_id, now) if check_rate else None
+    until = writes.next_report_allowed(conn, new.sender_id, now) if check_rate else None
     if until is not None:
         return ReportThrottled(until)
     if new.text:

@@ -109,6 +109,12 @@ class NewIssue:
     voice_file_id: str | None = None
     photos: tuple[str, ...] = ()
     reply_to: int | None = None  # the report's own message in chat_id, for the card to answer
+    filer_id: int | None = None  # who filed a neighbour's message as this report (From the chat)
+
+    @property
+    def sender_id(self) -> int:
+        """Who sent the report to the bot: the rate limit and the kept draft are theirs."""
+        return self.filer_id if self.filer_id is not None else self.reporter_id
 
 
 @dataclass(frozen=True)

@@ -46,13 +46,27 @@ def add_history(
 # -- raising ------------------------------------------------------------------------------------
 
 
+# The user's reports of the last hour: their own (unless someone else filed them from the
+# chat) and those they filed from the chat. Both halves read an index (issues_reporter;
+# issue_history_action_at), never the whole table (tests/unit/test_query_plans.py).
+RATE_LIMIT_SQL = (
+    "SELECT i.created_at FROM issues i WHERE i.reporter_id = ? AND i.created_at > ?"
+    " AND NOT EXISTS (SELECT 1 FROM issue_history h WHERE h.issue_id = i.id"
+    " AND h.action = 'filed')"
+    " UNION ALL SELECT h.at FROM issue_history h WHERE h.action = 'filed' AND h.at > ?"
+    " AND h.actor_id = ?"
+)
+
+
 def next_report_allowed(conn: sqlite3.Connection, user_id: int, now: datetime) -> datetime | None:
-    """When the user may report again, or None when they may now (5 an hour)."""
+    """When the user may report again, or None when they may now (5 an hour). A report filed
+    from the chat counts for the one who filed it, not for the author of the message."""
+    since = ts(now - ratelimit.WINDOW)
     recent = [
         datetime.fromisoformat(r[0])
         for r in conn.execute(
-            "SELECT created_at FROM issues WHERE reporter_id = ? AND created_at > ?",
-            (user_id, ts(now - ratelimit.WINDOW)),
+            RATE_LIMIT_SQL,
+            (user_id, since, since, user_id),
         )
     ]
     return ratelimit.next_allowed(recent, now)
@@ -72,7 +86,7 @@ def keep_draft(conn: sqlite3.Connection, new: NewIssue, now: datetime) -> int:
     """Keep a report that looked like another, for "report anyway"; returns the draft's id."""
     (draft_id,) = conn.execute(
         "INSERT INTO drafts (user_id, payload, created_at) VALUES (?, ?, ?) RETURNING id",
-        (new.reporter_id, json.dumps(asdict(new), ensure_ascii=False), ts(now)),
+        (new.sender_id, json.dumps(asdict(new), ensure_ascii=False), ts(now)),
     ).fetchone()
     return int(draft_id)
 
@@ -93,7 +107,8 @@ def drop_draft(conn: sqlite3.Connection, draft_id: int, user_id: int) -> None:
 
 
 def insert_issue(conn: sqlite3.Connection, new: NewIssue, now: datetime) -> Changed:
-    """The new issue, its photos and its first history line ("reported")."""
+    """The new issue, its photos and its first history line ("reported"); a report filed from
+    the chat gets a second line naming who filed it."""
     moment = ts(now)
     (issue_id,) = conn.execute(
         "INSERT INTO issues (community_id, grid_id, chat_id, reporter_id, anonymous, text,"
@@ -121,6 +136,8 @@ def insert_issue(conn: sqlite3.Connection, new: NewIssue, now: datetime) -> Chan
         [(issue_id, i, f) for i, f in enumerate(new.photos)],
     )
     entry = add_history(conn, issue_id, now, new.reporter_id, "report", None, "open")
+    if new.filer_id is not None:
+        add_history(conn, issue_id, now, new.filer_id, "filed")
     return Changed(reload(conn, issue_id), entry)
 
 

@@ -62,6 +62,7 @@ def history_text(
     note = esc(truncate(entry.note, NOTE_LIMIT)) if entry.note else ""
     texts = {
         "report": t._("{who} reported it"),
+        "filed": t._("{who} filed it from the group chat"),
         "escalate": t._("{who} escalated it to the community"),
         "auto_escalate": t._("no progress for {note} days: escalated automatically"),
         "close": t._("{who} resolved it: {note}"),
