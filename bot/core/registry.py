@@ -221,43 +221,16 @@ class Registry:
         now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> Registration:
-            row = conn.execute(
-                "SELECT id, name FROM communities WHERE name = ?", (community_name,)
-            ).fetchone()
-            new_community = row is None
-            if row is None:
-                row = conn.execute(
-                    "INSERT INTO communities (name, created_at) VALUES (?, ?) RETURNING id, name",
-                    (community_name, now),
-                ).fetchone()
-            community = Community(row[0], row[1])
-            grow = conn.execute(
-                "SELECT id, name FROM grids WHERE community_id = ? AND name = ?",
-                (community.id, grid_name),
-            ).fetchone()
-            new_grid = grow is None
-            if grow is None:
-                grow = conn.execute(
-                    "INSERT INTO grids (community_id, name, created_at) VALUES (?, ?, ?)"
-                    " RETURNING id, name",
-                    (community.id, grid_name, now),
-                ).fetchone()
-            grid = Grid(grow[0], community.id, grow[1])
+            community, new_community = _community_row(conn, community_name, now)
+            grid, new_grid = _grid_row(conn, community.id, grid_name, now)
+            kind, title = (chat.type, chat.title) if chat else ("group", None)
             conn.execute(
                 "INSERT INTO chats (id, type, title, grid_id, active, registered_by,"
                 " registered_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET grid_id=excluded.grid_id, active=1,"
                 " registered_by=excluded.registered_by, registered_at=excluded.registered_at,"
                 " updated_at=excluded.updated_at",
-                (
-                    chat_id,
-                    chat.type if chat else "group",
-                    chat.title if chat else None,
-                    grid.id,
-                    by,
-                    now,
-                    now,
-                ),
+                (chat_id, kind, title, grid.id, by, now, now),
             )
             return Registration(community, grid, new_community, new_grid, previous)
 
@@ -403,3 +376,29 @@ def _upsert_user(conn: sqlite3.Connection, user: UserRecord, now: str) -> None:
             now,
         ),
     )
+
+
+def _community_row(conn: sqlite3.Connection, name: str, now: str) -> tuple[Community, bool]:
+    """The community of this name, created when new; and whether it is new."""
+    row = conn.execute("SELECT id, name FROM communities WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        return Community(row[0], row[1]), False
+    made = conn.execute(
+        "INSERT INTO communities (name, created_at) VALUES (?, ?) RETURNING id, name", (name, now)
+    ).fetchone()
+    return Community(made[0], made[1]), True
+
+
+def _grid_row(
+    conn: sqlite3.Connection, community_id: int, name: str, now: str
+) -> tuple[Grid, bool]:
+    row = conn.execute(
+        "SELECT id, name FROM grids WHERE community_id = ? AND name = ?", (community_id, name)
+    ).fetchone()
+    if row is not None:
+        return Grid(row[0], community_id, row[1]), False
+    made = conn.execute(
+        "INSERT INTO grids (community_id, name, created_at) VALUES (?, ?, ?) RETURNING id, name",
+        (community_id, name, now),
+    ).fetchone()
+    return Grid(made[0], community_id, made[1]), True
