@@ -10,13 +10,13 @@ from bot.admin import handlers as admin
 from bot.core import errors, tracking
 from bot.core.commands import CommandSpec
 from bot.directory import handlers as directory
+from bot.issues import additions, moderation, report_dialog
 from bot.issues import handlers as issues
-from bot.issues import moderation, report_dialog
 from bot.meetings import handlers as meetings
 from bot.menu import handlers as menu
 from bot.stats import handlers as stats
 
-FEATURES = (menu, issues, moderation, activities, meetings, directory, stats, admin)
+FEATURES = (menu, issues, moderation, additions, activities, meetings, directory, stats, admin)
 
 
 def all_commands() -> list[CommandSpec]:
@@ -30,6 +30,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     menu.register(app)
     issues.register(app)
     moderation.register(app)
+    additions.register(app)
     activity_dialog.register(app)  # before /newactivity's one-line form
     activities.register(app)
     meetings.register(app)

@@ -65,6 +65,7 @@ class Action(StrEnum):
     CATEGORY = "category"
     SET_SLA = "set_sla"
     NOT_FIXED = "not_fixed"  # the "Fixed? 👎" answer
+    ADD = "add"  # text, a photo or a voice note added to an issue
     # activities
     ORGANIZE = "organize"  # new activity, roster, cancel it, announce
     # meetings
@@ -79,7 +80,8 @@ class Action(StrEnum):
 class Permission:
     """Who may: holders of `roles` in the community concerned, and superadmins always.
 
-    `reporter`: also the issue's own reporter. `chat_admins`: also the group's own Telegram
+    `reporter`: also the issue's own reporter. `follower`: also the issue's followers
+    ("me too"). `chat_admins`: also the group's own Telegram
     administrators (asked of Telegram at the time). `superadmins_only`: no role is enough.
     `personal`: only the person it concerns (the reporter): no role, and no superadmin,
     answers for them.
@@ -87,6 +89,7 @@ class Permission:
 
     roles: frozenset[Role]
     reporter: bool = False
+    follower: bool = False
     chat_admins: bool = False
     superadmins_only: bool = False
     personal: bool = False
@@ -108,6 +111,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.CATEGORY: Permission(MODERATORS),
     Action.SET_SLA: Permission(OFFICIALS),
     Action.NOT_FIXED: Permission(frozenset(), reporter=True, personal=True),
+    Action.ADD: Permission(MODERATORS, reporter=True, follower=True),
     Action.ORGANIZE: Permission(ORGANIZERS),
     Action.SET_MEETING: Permission(OFFICIALS),
     Action.MINUTES: Permission(OFFICIALS),
@@ -139,8 +143,16 @@ class Actor:
     def holds(self, role: Role) -> bool:
         return self.superadmin or role in self.roles
 
-    def may(self, action: Action, *, reporter: bool = False, chat_admin: bool = False) -> bool:
-        """The table's answer; `reporter` and `chat_admin` are facts the caller looked up."""
+    def may(
+        self,
+        action: Action,
+        *,
+        reporter: bool = False,
+        follower: bool = False,
+        chat_admin: bool = False,
+    ) -> bool:
+        """The table's answer; `reporter`, `follower` and `chat_admin` are facts the caller
+        looked up."""
         rule = PERMISSIONS[action]
         if rule.personal:
             return rule.reporter and reporter
@@ -151,5 +163,6 @@ class Actor:
         return (
             bool(self.roles & rule.roles)
             or (rule.reporter and reporter)
+            or (rule.follower and follower)
             or (rule.chat_admins and chat_admin)
         )

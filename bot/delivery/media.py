@@ -44,6 +44,10 @@ def photos(file_ids: tuple[str, ...]) -> list[Media]:
     return out
 
 
+def photo(file_id: str) -> Media:
+    return Media("photo", {"photo": file_id})
+
+
 def voice(file_id: str) -> Media:
     return Media("voice", {"voice": file_id})
 

@@ -87,10 +87,11 @@ async def change(
     note: str | None = None,
     priority: str | None = None,
     dup_of: int | None = None,
+    photo: str | None = None,
 ) -> ChangeRefusal | None:
     """Apply a command; returns why not (for a reply or a popup), or None when it was done."""
     result = await context.issues.apply(
-        context.origin, issue_id, command, note=note, priority=priority, dup_of=dup_of
+        context.origin, issue_id, command, note=note, priority=priority, dup_of=dup_of, photo=photo
     )
     return await answer_change(update, context, command, result)
 

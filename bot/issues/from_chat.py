@@ -9,6 +9,7 @@ from enum import Enum
 
 from telegram import Message, MessageEntity
 
+from bot.issues.attachments import VOICE_LIMIT_BYTES
 from bot.issues.service import NewIssue, suggest
 
 
@@ -19,6 +20,7 @@ class Refusal(Enum):
     COMMAND = "command"
     EMPTY = "empty"
     TOO_LONG = "too_long"
+    TOO_LARGE = "too_large"  # a voice note over what a bot may fetch
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ def file_message(replied: Message, more: str, where: Where, limit: int) -> NewIs
         return Refusal.EMPTY
     if len(text) > limit:
         return Refusal.TOO_LONG
+    if replied.voice is not None and (replied.voice.file_size or 0) > VOICE_LIMIT_BYTES:
+        return Refusal.TOO_LARGE
     place = venue.title if venue is not None else None
     return NewIssue(
         reporter_id=author.id,

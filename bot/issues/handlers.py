@@ -19,6 +19,7 @@ from bot.core.render import esc
 from bot.core.replies import command_text, is_private, parse_number, reply, usage
 from bot.delivery.sending import send_media
 from bot.issues import views
+from bot.issues.attachments import VOICE_LIMIT_BYTES, media_problem, photo_of, voice_of
 from bot.issues.boards import board, my_issues, on_board_button
 from bot.issues.from_chat import Refusal, Where, file_message, replied_message
 from bot.issues.service import (
@@ -101,8 +102,12 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         where = Where(grid.community_id, grid.id, chat_id, user_id, message.message_id)
         await file_from_chat(update, context, file_message(replied, text, where, TEXT_LIMIT))
         return
-    photos = (message.photo[-1].file_id,) if message.photo else ()
-    voice = message.voice.file_id if message.voice else None
+    refused = media_problem(t, message)
+    if refused is not None:
+        await reply(update, refused)
+        return
+    photo = photo_of(message)
+    photos, voice = (photo,) if photo is not None else (), voice_of(message)
     problem = None if (photos or voice) and not text else text_problem(t, text)
     if problem is not None:
         command = "/urgent" if priority == "urgent" else "/report"
@@ -120,6 +125,7 @@ async def raise_issue(update: Update, context: CustomContext, priority: str) -> 
         reply_to=message.message_id,
         photos=photos,
         voice_file_id=voice,
+        album=message.media_group_id if photos else None,
     )
     await submit(update, context, new)
 
@@ -137,6 +143,9 @@ async def file_from_chat(update: Update, context: CustomContext, filed: NewIssue
         Refusal.TOO_LONG: t._("That message is too long for a report (at most {limit}).").format(
             limit=t.number(TEXT_LIMIT)
         ),
+        Refusal.TOO_LARGE: t._(
+            "That voice note is larger than {limit} MB, more than I can pass on."
+        ).format(limit=VOICE_LIMIT_BYTES // (1024 * 1024)),
     }
     await reply(update, reasons[filed])
 

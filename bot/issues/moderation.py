@@ -118,7 +118,10 @@ def parse(t: Translator, which: Command, text: str) -> Parsed | str:
     return Parsed(number, note=rest or None)
 
 
-async def command(update: Update, context: CustomContext, which: Command) -> None:
+async def command(
+    update: Update, context: CustomContext, which: Command, *, photo: str | None = None
+) -> None:
+    """The command as written; `photo`: a /note's or /close's (the caption's photo)."""
     message = update.effective_message
     if message is None:
         return
@@ -135,6 +138,7 @@ async def command(update: Update, context: CustomContext, which: Command) -> Non
         note=parsed.note,
         priority=parsed.priority,
         dup_of=parsed.dup_of,
+        photo=photo,
     )
     if refused is not None:
         await reply(update, denied(t, refused.text) if refused.permission else refused.text)

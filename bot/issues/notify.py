@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.core.audience import Audience
+from bot.core.i18n import Translator
 from bot.core.roles import Actor, Role
 from bot.delivery import media
 from bot.delivery.outbox_store import OutboxItem, card_refresh
@@ -66,36 +67,38 @@ class Notifier(Audience):
                     items += self._evidence(issue)
             # an urgent report's alerts carry the voice to the same moderators already
             if issue.anonymous and issue.voice_file_id and issue.priority != "urgent":
-                items += self._voice_to_moderators(issue)
+                items += self._voice_to_moderators(
+                    issue, issue.voice_file_id, exclude=issue.reporter_id
+                )
             if issue.priority == "urgent":
                 items += self._urgent(issue, exclude=issue.reporter_id)
             return items
-        items += self._card_edit(issue)
+        items += self.card_edit(issue)
         if action in ("follow", "category"):
             return items
+        entry = event.entry
         if self.group_active(issue.chat_id):
             assert issue.chat_id is not None
             t = self.chat_tr(issue.chat_id)
-            items.append(
-                OutboxItem(
-                    issue.chat_id,
-                    views.event_text(t, event, self.name, public=True),
-                    reply_to_card=issue.id,
-                )
-            )
+            text = views.event_text(t, event, self.name, public=True)
+            items.append(self._told(issue.chat_id, t, text, event, hears=not issue.anonymous))
         for user_id in event.audience:
-            if user_id == event.entry.actor_id or not self.reachable(user_id):
+            if user_id == entry.actor_id or not self.reachable(user_id):
                 continue
             t = self.user_tr(user_id)
             if action == "close" and user_id == issue.reporter_id:
                 text, markup = views.fixed_question(t, issue)
+                if entry.photo:  # the "after" photo, then the question it illustrates
+                    items.append(OutboxItem(user_id, "", media=media.photo(entry.photo)))
                 items.append(OutboxItem(user_id, text, markup=_markup(markup)))
             else:
-                items.append(
-                    OutboxItem(user_id, views.event_text(t, event, self.name, public=False))
-                )
+                text = views.event_text(t, event, self.name, public=False)
+                hears = not issue.anonymous or user_id == issue.reporter_id
+                items.append(self._told(user_id, t, text, event, hears=hears))
+        if entry.voice and issue.anonymous:
+            items += self._voice_to_moderators(issue, entry.voice, exclude=entry.actor_id)
         if event.other is not None:
-            items += self._card_edit(event.other)
+            items += self.card_edit(event.other)
         if action == "priority" and issue.priority == "urgent":
             items += self._urgent(issue, exclude=event.entry.actor_id)
         return items
@@ -118,18 +121,36 @@ class Notifier(Audience):
         found = self.evidence(issue, voice=not issue.anonymous)
         return [OutboxItem(issue.chat_id, "", reply_to_card=issue.id, media=m) for m in found]
 
-    def _voice_to_moderators(self, issue: Issue) -> list[OutboxItem]:
-        """A voice is a name: an anonymous report's voice note goes to the community's
+    def _told(
+        self, chat_id: int, t: Translator, text: str, event: IssueEvent, *, hears: bool
+    ) -> OutboxItem:
+        """A change told in a chat, with the photo or voice note it came with as the message
+        itself (the text its caption); a voice the reader may not hear (an anonymous report's,
+        SPEC "Evidence") is named as gone to the moderators instead. In the group it answers
+        the card."""
+        entry, card = event.entry, event.issue.id if chat_id == event.issue.chat_id else None
+        found = None
+        if entry.photo:
+            found = media.photo(entry.photo)
+        elif entry.voice and hears:
+            found = media.voice(entry.voice)
+        elif entry.voice:
+            text += "\n" + views.voice_withheld(t)
+        return OutboxItem(chat_id, text, reply_to_card=card, media=found)
+
+    def _voice_to_moderators(
+        self, issue: Issue, file_id: str, *, exclude: int | None
+    ) -> list[OutboxItem]:
+        """A voice is a name: an anonymous report's voice notes go to the community's
         moderators only, privately, each told which issue it belongs to."""
-        assert issue.voice_file_id is not None
-        voice = media.voice(issue.voice_file_id)
+        voice = media.voice(file_id)
         return [
             OutboxItem(user_id, views.voice_caption(self.user_tr(user_id), issue), media=voice)
             for user_id in self.moderators(issue.community_id)
-            if user_id != issue.reporter_id and self.reachable(user_id)
+            if user_id != exclude and self.reachable(user_id)
         ]
 
-    def _card_edit(self, issue: Issue) -> list[OutboxItem]:
+    def card_edit(self, issue: Issue) -> list[OutboxItem]:
         if issue.chat_id is None or not self.group_active(issue.chat_id):
             return []
         return [card_refresh(issue.chat_id, "issue", issue.id)]

@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import CustomContext
 from bot.core import callbacks as keyboards
 from bot.core.replies import command_text, reply, usage
+from bot.issues.attachments import media_problem, photo_of, voice_of
 from bot.issues.handlers import REPORT_CAPTION, text_problem
 from bot.issues.report_steps import (
     ANON,
@@ -40,12 +41,14 @@ from bot.issues.report_steps import (
     on_anonymous,
     on_cancel,
     on_category,
+    on_extra_photo,
     on_location,
     on_photo,
     on_stray,
     on_submit,
     on_text,
     on_timeout,
+    on_unsupported,
     set_grid,
 )
 
@@ -61,13 +64,17 @@ async def begin(
     chat_id: int | None = None,
     photos: tuple[str, ...] = (),
     voice: str | None = None,
+    album: str | None = None,
 ) -> int:
+    """A new draft; `album`: the media_group_id of its captioned photo (the album's other
+    photos join it as they arrive, whichever step the dialog is at)."""
     assert context.user_data is not None
     context.user_data[DRAFT] = {
         "priority": priority,
         "text": text,
         "photos": list(photos),
         "voice": voice,
+        "album": album,
     }
     if chat_id is not None:
         grid = context.registry.chat_grid(chat_id)
@@ -108,17 +115,23 @@ async def on_report_media(update: Update, context: CustomContext) -> int:
     assert message is not None
     priority = "urgent" if (message.caption or "").startswith("/urgent") else "minor"
     text = command_text(message)
+    refused = media_problem(context.t, message)
+    if refused is not None:
+        await reply(update, refused)
+        return ConversationHandler.END
     problem = text_problem(context.t, text) if text else None
     if problem is not None:
         await reply(update, usage(context.t, problem, "/report 3号楼门口路灯不亮"))
         return ConversationHandler.END
+    photo = photo_of(message)
     return await begin(
         update,
         context,
         priority=priority,
         text=text,
-        photos=(message.photo[-1].file_id,) if message.photo else (),
-        voice=message.voice.file_id if message.voice else None,
+        photos=(photo,) if photo is not None else (),
+        voice=voice_of(message),
+        album=message.media_group_id,
     )
 
 
@@ -188,7 +201,17 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             "cancel", on_cancel, filters=private & filters.Regex(r"^/cancel(@\w+)?\s*$")
         ),
     ]
+    unsupported = (
+        filters.Document.ALL
+        | filters.Sticker.ALL
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.AUDIO
+        | filters.ANIMATION
+    )
     stray: list[BaseHandler[Update, CustomContext, object]] = [
+        MessageHandler(private & filters.PHOTO, on_extra_photo),
+        MessageHandler(private & unsupported, on_unsupported),
         MessageHandler(private & ~filters.COMMAND, on_stray),
         CallbackQueryHandler(on_stray, pattern=rf"^{PREFIX}:"),
     ]

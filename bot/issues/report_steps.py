@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import CustomContext, ids
@@ -16,6 +16,7 @@ from bot.core import callbacks as keyboards
 from bot.core.i18n import Translator
 from bot.core.replies import reply
 from bot.issues import views
+from bot.issues.attachments import media_problem, photo_of
 from bot.issues.handlers import TEXT_LIMIT, submit
 from bot.issues.service import CATEGORY_KEYS, NewIssue, suggest
 from bot.issues.views import answers
@@ -88,15 +89,35 @@ async def on_category(update: Update, context: CustomContext) -> int:
     return TEXT
 
 
+def take_photo(t: Translator, draft: dict[str, Any], message: Message) -> str | None:
+    """Keep the message's photo in the draft, up to ten; what to tell the sender of one more
+    (once per album: its other photos are refused quietly)."""
+    album = message.media_group_id
+    if len(draft["photos"]) >= PHOTO_LIMIT:
+        if album is not None and draft.get("refused") == album:
+            return None
+        draft["refused"] = album
+        return t._("That photo was not kept: a report takes at most {limit} photos.").format(
+            limit=PHOTO_LIMIT
+        )
+    draft["photos"].append(photo_of(message))
+    return None
+
+
 async def on_text(update: Update, context: CustomContext) -> int:
     message = update.effective_message
     assert message is not None
     t = context.t
     draft = draft_of(context)
+    refused = media_problem(t, message)
+    if refused is not None:
+        await reply(update, refused)
+        return TEXT
     if message.voice is not None:
         draft["voice"] = message.voice.file_id
     elif message.photo:
-        draft["photos"].append(message.photo[-1].file_id)
+        take_photo(t, draft, message)
+        draft["album"] = message.media_group_id
     text = (message.text or message.caption or "").strip()
     if text:
         if len(text) > TEXT_LIMIT:
@@ -154,9 +175,13 @@ async def on_location(update: Update, context: CustomContext) -> int:
 async def ask_photo(update: Update, context: CustomContext) -> int:
     t = context.t
     draft = draft_of(context)
+    message = update.effective_message
+    in_album = update.callback_query is None and message is not None and message.media_group_id
     text = (
         t._("Add photos? Send them now, then tap “Done”.")
         if not draft["photos"]
+        else t._("Photos added. Send more, or tap “Done”.")
+        if in_album
         else t.n_(
             "{n} photo added. Send more, or tap “Done”.",
             "{n} photos added. Send more, or tap “Done”.",
@@ -175,22 +200,35 @@ async def ask_photo(update: Update, context: CustomContext) -> int:
 
 async def on_photo(update: Update, context: CustomContext) -> int:
     message = update.effective_message
-    draft = draft_of(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
         return await ask_anonymous(update, context)
     if message is not None and message.photo:
-        if len(draft["photos"]) >= PHOTO_LIMIT:
-            await reply(
-                update,
-                context.t._("That is enough photos ({limit}). Tap “Done”.").format(
-                    limit=PHOTO_LIMIT
-                ),
-            )
-            return PHOTO
-        draft["photos"].append(message.photo[-1].file_id)
-        return await ask_photo(update, context)
+        await on_extra_photo(update, context)
     return PHOTO
+
+
+async def on_extra_photo(update: Update, context: CustomContext) -> None:
+    """A photo, at whichever step: kept in the draft (the other photos of an album arrive one
+    by one, often after the dialog has moved on); answered once per album."""
+    message = update.effective_message
+    assert message is not None
+    draft = draft_of(context)
+    album = message.media_group_id
+    same_album = album is not None and draft.get("album") == album
+    refused = take_photo(context.t, draft, message)
+    if refused is not None:
+        await reply(update, refused)
+    elif not same_album:
+        draft["album"] = album
+        await ask_photo(update, context)
+
+
+async def on_unsupported(update: Update, context: CustomContext) -> None:
+    """A file, video or sticker during the dialog: why not, and the step stays as it was."""
+    message = update.effective_message
+    assert message is not None
+    await reply(update, media_problem(context.t, message) or "")
 
 
 async def ask_anonymous(update: Update, context: CustomContext) -> int:

@@ -311,6 +311,14 @@ ROWS: tuple[Row, ...] = (
         "⛔ 只有网格员、物业和社区干部可以修改分类。",
     ),
     Row(
+        "add",
+        "private",
+        lambda t, a: f"/add 1 {a.name}看过了",
+        may(Action.ADD),  # no actor reported #1 or follows it: roles alone decide
+        says("✅ 已补充到 #1"),
+        "⛔ 只有 #1 的反映人、点过“我也遇到”的邻居，以及网格员、物业和社区干部可以补充。",
+    ),
+    Row(
         "setsla",
         "group",
         fixed("/setsla 7 14"),

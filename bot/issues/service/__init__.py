@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from bot.issues.rules.categories import CATEGORY_KEYS, suggest
 from bot.issues.rules.states import Command, Priority, State, Who
+from bot.issues.service.adding import Addition
 from bot.issues.service.issue_service import IssueService
 from bot.issues.service.results import (
+    Added,
+    Adding,
+    AlbumFull,
+    AlbumJoined,
+    AlbumPhoto,
     AlreadyAnswered,
     AlreadyFollowing,
     BadOriginal,
@@ -27,6 +33,7 @@ from bot.issues.service.results import (
     IssueMissing,
     IssueReported,
     NearDuplicate,
+    NoAlbum,
     NotPermitted,
     NowFollowing,
     OwnIssue,
@@ -68,6 +75,12 @@ __all__ = [
     "PRIORITY_NAMES",
     "STATE_NAMES",
     "SUMMARY_COLUMNS",
+    "Added",
+    "Adding",
+    "Addition",
+    "AlbumFull",
+    "AlbumJoined",
+    "AlbumPhoto",
     "AlreadyAnswered",
     "AlreadyFollowing",
     "BadOriginal",
@@ -91,6 +104,7 @@ __all__ = [
     "IssueSummary",
     "NearDuplicate",
     "NewIssue",
+    "NoAlbum",
     "NotPermitted",
     "NowFollowing",
     "OwnIssue",

@@ -37,12 +37,14 @@ WhoOf = Callable[[Issue], Who]  # the actor as seen from the issue's community
 
 @dataclass(frozen=True)
 class Order:
-    """A command with what it carries: the solution, reason or note; a priority; /dup's original."""
+    """A command with what it carries: the solution, reason or note; a priority; /dup's original;
+    the photo a /note or /close came with (before and after)."""
 
     command: Command
     note: str | None = None
     priority: str | None = None
     dup_of: int | None = None
+    photo: str | None = None
 
 
 def tell(conn: sqlite3.Connection, notifier: Notifier, event: IssueEvent, now: datetime) -> None:
@@ -111,6 +113,7 @@ def apply(
         note=order.note,
         priority=order.priority,
         other=other,
+        photo=order.photo,
     )
     tell(conn, notifier, IssueEvent(done.issue, done.entry, issue.audience, done.other), now)
     return IssueChanged(done.issue, done.entry, done.other)

@@ -19,9 +19,12 @@ from bot.delivery.media import Media
 from bot.issues.notify import Notifier
 from bot.issues.rules.followup import plan, validate_sla
 from bot.issues.rules.states import Command, Who
-from bot.issues.service import changing, daily, raising
+from bot.issues.service import adding, changing, daily, raising
+from bot.issues.service.adding import Addition
 from bot.issues.service.changing import Order
 from bot.issues.service.results import (
+    Adding,
+    AlbumPhoto,
     Change,
     Check,
     FixedAnswer,
@@ -121,10 +124,11 @@ class IssueService:
         note: str | None = None,
         priority: str | None = None,
         dup_of: int | None = None,
+        photo: str | None = None,
     ) -> Change:
         """A command of the state machine by the origin's user: allowed in the issue's state and
-        by the permission table, or refused with the reason."""
-        now, order = self._clock(), Order(command, note, priority, dup_of)
+        by the permission table, or refused with the reason. `photo`: a /note's or /close's."""
+        now, order = self._clock(), Order(command, note, priority, dup_of, photo)
         user = origin.user_id
         return await self._write(
             lambda conn: changing.apply(
@@ -144,6 +148,24 @@ class IssueService:
 
     async def add_note(self, origin: Origin, issue_id: int, note: str) -> Change:
         return await self.apply(origin, issue_id, Command.NOTE, note=note)
+
+    async def add(self, origin: Origin, issue_id: int, addition: Addition) -> Adding:
+        """/add by the origin's user: text, a photo or a voice note joins the issue's history."""
+        now, where = self._clock(), (origin.chat_id, origin.user_id)
+        return await self._write(
+            lambda conn: adding.add(conn, self._notifier, issue_id, addition, where, now), origin
+        )
+
+    async def album_photo(self, origin: Origin, media_group_id: str, photo: str) -> AlbumPhoto:
+        """An album's photo without a caption: it follows the captioned one, if that one was a
+        /report or an /add of the same sender in the same chat."""
+        now, where = self._clock(), (origin.chat_id, origin.user_id)
+        return await self._write(
+            lambda conn: adding.album_photo(
+                conn, self._notifier, media_group_id, photo, where, now
+            ),
+            origin,
+        )
 
     async def check(self, origin: Origin, issue_id: int, command: Command) -> Check:
         """Whether the command would be applied now (before asking for its text)."""

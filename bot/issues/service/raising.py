@@ -23,7 +23,7 @@ from bot.issues.service.results import (
     ReportingAnyway,
     ReportThrottled,
 )
-from bot.issues.store import writes
+from bot.issues.store import evidence, writes
 from bot.issues.store.records import HistoryEntry, Issue, IssueEvent, NewIssue, load_issue, reload
 
 
@@ -31,6 +31,9 @@ def _insert(conn: sqlite3.Connection, notifier: Notifier, new: NewIssue, now: da
     """Store the report; its card (answering the report in the group) and the urgent alerts
     are queued with it."""
     done = writes.insert_issue(conn, new, now)
+    if new.album is not None and new.chat_id is not None:
+        album = evidence.Album(done.issue.id, "report")
+        evidence.remember_album(conn, new.chat_id, new.album, new.sender_id, album, now)
     event = IssueEvent(done.issue, done.entry, (new.reporter_id,), reply_to=new.reply_to)
     tell(conn, notifier, event, now)
     return done.issue

@@ -173,3 +173,37 @@ class FollowUp:
     reminders: dict[int, list[IssueSummary]] = field(default_factory=dict)  # community → overdue
     escalated: list[int] = field(default_factory=list)
     fixed_by_silence: list[int] = field(default_factory=list)
+
+
+# -- evidence added later --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Added:
+    """/add: the issue and the history line that carries the text, photo or voice note."""
+
+    issue: Issue
+    entry: HistoryEntry
+
+
+@dataclass(frozen=True)
+class AlbumJoined:
+    """Another photo of an album whose captioned photo was a /report or an /add."""
+
+    issue_id: int
+
+
+@dataclass(frozen=True)
+class AlbumFull:
+    """An album's photo beyond the report's ten: not kept."""
+
+    issue_id: int
+
+
+@dataclass(frozen=True)
+class NoAlbum:
+    """A photo of an album that went to no issue (or not from this sender)."""
+
+
+Adding: TypeAlias = Added | IssueMissing | NotPermitted | IssueClosed
+AlbumPhoto: TypeAlias = AlbumJoined | AlbumFull | NoAlbum | NotPermitted | IssueClosed

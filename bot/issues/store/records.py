@@ -23,6 +23,8 @@ class HistoryEntry:
     from_state: str | None
     to_state: str | None
     note: str | None
+    photo: str | None = None  # a photo or voice note added with it (file ids): /add, /note, /close
+    voice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class NewIssue:
     photos: tuple[str, ...] = ()
     reply_to: int | None = None  # the report's own message in chat_id, for the card to answer
     filer_id: int | None = None  # who filed a neighbour's message as this report (From the chat)
+    album: str | None = None  # the media_group_id of its captioned photo: the album's others join
 
     @property
     def sender_id(self) -> int:
@@ -197,10 +200,10 @@ def load_issue(conn: sqlite3.Connection, issue_id: int) -> Issue | None:
         )
     )
     history = tuple(
-        HistoryEntry(datetime.fromisoformat(at), actor, action, frm, to, note)
-        for at, actor, action, frm, to, note in conn.execute(
-            "SELECT at, actor_id, action, from_state, to_state, note FROM issue_history"
-            " WHERE issue_id = ? ORDER BY id",
+        HistoryEntry(datetime.fromisoformat(at), actor, action, frm, to, note, photo, voice)
+        for at, actor, action, frm, to, note, photo, voice in conn.execute(
+            "SELECT at, actor_id, action, from_state, to_state, note, photo_file_id,"
+            " voice_file_id FROM issue_history WHERE issue_id = ? ORDER BY id",
             (issue_id,),
         )
     )

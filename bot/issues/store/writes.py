@@ -33,14 +33,17 @@ def add_history(
     frm: str | None = None,
     to: str | None = None,
     note: str | None = None,
+    *,
+    photo: str | None = None,
+    voice: str | None = None,
 ) -> HistoryEntry:
     conn.execute(
         "INSERT INTO issue_history (issue_id, at, actor_id, action, from_state, to_state, note,"
-        " community_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
+        " photo_file_id, voice_file_id, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
         " (SELECT community_id FROM issues WHERE id = ?))",
-        (issue_id, ts(now), actor_id, action, frm, to, note, issue_id),
+        (issue_id, ts(now), actor_id, action, frm, to, note, photo, voice, issue_id),
     )
-    return HistoryEntry(now, actor_id, action, frm, to, note)
+    return HistoryEntry(now, actor_id, action, frm, to, note, photo, voice)
 
 
 # -- raising ------------------------------------------------------------------------------------
@@ -189,9 +192,11 @@ def change(
     note: str | None = None,
     priority: str | None = None,
     other: Issue | None = None,
+    photo: str | None = None,
 ) -> Changed:
-    """Apply a command the state machine allowed: the row, its history, and for /dup the
-    original (`other`), which takes over the followers."""
+    """Apply a command the state machine allowed: the row, its history (with the photo a
+    /note or /close came with), and for /dup the original (`other`), which takes over the
+    followers."""
     sets, values = _columns(command, new_state, ts(now), note, priority)
     history_note = priority if command is Command.PRIORITY else note
     if command is Command.DUP:
@@ -203,7 +208,15 @@ def change(
     if command is Command.DUP and other is not None:
         _merge(conn, issue, other, actor_id, now)
     entry = add_history(
-        conn, issue.id, now, actor_id, command.value, issue.state, new_state, history_note
+        conn,
+        issue.id,
+        now,
+        actor_id,
+        command.value,
+        issue.state,
+        new_state,
+        history_note,
+        photo=photo,
     )
     return Changed(reload(conn, issue.id), entry, reload(conn, other.id) if other else None)
 

@@ -25,6 +25,7 @@ from bot.issues.views.names import (
     priority_name,
 )
 
+ADDED_LIMIT = 800  # an /add's text as its notification shows it: a caption holds 1,024
 HISTORY_LIMIT = 12
 HISTORY_KEPT = 3  # the newest changes always shown, even on a card at Telegram's limit
 NOTE_LIMIT = 300
@@ -56,10 +57,21 @@ def history_line(
 
 
 def history_text(
-    t: Translator, issue: Issue, entry: HistoryEntry, names: Names, public: bool
+    t: Translator,
+    issue: Issue,
+    entry: HistoryEntry,
+    names: Names,
+    public: bool,
+    *,
+    limit: int = NOTE_LIMIT,
 ) -> str:
+    """One change in words; a photo or voice note that came with it is marked 📷 / 🎤."""
     who = _who(t, issue, entry.actor_id, names, public)
-    note = esc(truncate(entry.note, NOTE_LIMIT)) if entry.note else ""
+    note = esc(truncate(entry.note, limit)) if entry.note else ""
+    if entry.action == "add" and not note:
+        if entry.photo:
+            return t._("{who} added a photo").format(who=who)
+        return t._("{who} added a voice message").format(who=who)
     texts = {
         "report": t._("{who} reported it"),
         "filed": t._("{who} filed it from the group chat"),
@@ -76,6 +88,7 @@ def history_text(
         "category": t._("{who} set the category to {note}"),
         "confirmed": t._("the reporter confirmed it is fixed"),
         "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
+        "add": t._("{who} added: {note}"),
     }
     if entry.action == "priority" and entry.note:
         note = priority_name(t, entry.note)
@@ -84,7 +97,7 @@ def history_text(
     text = texts.get(entry.action, "{who}: {note}").format(who=who, note=note)
     if entry.action in ("reopen", "escalate") and entry.note:
         text += t._(": {note}").format(note=note)
-    return text
+    return text + (" 📷" if entry.photo else "") + (" 🎤" if entry.voice else "")
 
 
 def content(
@@ -238,7 +251,7 @@ def summary_line(t: Translator, s: IssueSummary) -> str:
 def event_text(t: Translator, event: IssueEvent, names: Names, *, public: bool) -> str:
     """A change as a short message: what happened, by whom, and which issue."""
     issue = event.issue
-    line = history_text(t, issue, event.entry, names, public)
+    line = history_text(t, issue, event.entry, names, public, limit=ADDED_LIMIT)
     head = f"<b>{title(t, issue.id, issue.state)}</b>"
     about = esc(truncate(issue.text, 60)) if issue.text else t._("🎤 voice message")
     text = f"{head}\n{about}\n{line}"
