@@ -105,13 +105,17 @@ class Notifier(Audience):
 
     def evidence(self, issue: Issue, *, voice: bool) -> list[media.Media]:
         """The report's photos, then (if `voice`: the reader may hear it) its voice note, then
-        its map point: what follows its card wherever it is shown."""
+        its map point, then the photos and voice notes added since: what follows its card
+        wherever it is shown."""
         found = media.photos(issue.photos)
         if voice and issue.voice_file_id:
             found.append(media.voice(issue.voice_file_id))
         if issue.latitude is not None and issue.longitude is not None:
             point = (issue.latitude, issue.longitude)
             found.append(media.place(*point, issue.location_text, self.place(issue)))
+        # then what was added later (/add; /note and /close with a photo), oldest first
+        found += media.photos(tuple(e.photo for e in issue.history if e.photo))
+        found += [media.voice(e.voice) for e in issue.history if e.voice and voice]
         return found
 
     def _evidence(self, issue: Issue) -> list[OutboxItem]:

@@ -28,8 +28,12 @@ async def followed(world: World, g: Grid8) -> Message:
     return card
 
 
-async def history(world: World, who: User) -> str:
-    return (await issue_in_private(world, who))[0].text or ""
+async def history(world: World, who: User, number: int = 1) -> str:
+    """The card `/issue N` shows the user in private (its history on it)."""
+    if number == 1:
+        return (await issue_in_private(world, who))[0].text or ""
+    answer = await world.say(who, world.emu.private_chat(who), f"/issue {number}")
+    return answer[0].text or ""
 
 
 async def test_a_followers_photo_reaches_the_card_the_reporter_and_the_history(
@@ -198,3 +202,36 @@ async def test_an_uncaptioned_album_in_the_group_is_left_alone(world: World) -> 
     await world.emu.send_album(g.bo, g.group, 2)
     await world.settle()
     assert len(world.emu.bot_messages(g.group)) == count
+
+
+async def test_issue_in_private_shows_what_was_added_after_the_reports_media(
+    world: World,
+) -> None:
+    g = await grid8(world)
+    await followed(world, g)
+    dm = world.emu.private_chat(g.bo)
+    added = await world.emu.send_photo(g.bo, dm, caption="/add 1 白天拍的")
+    voice = await world.emu.send_voice(g.lin, world.emu.private_chat(g.lin), caption="/add 1")
+    await world.settle()
+    assert added.photo is not None and voice.voice is not None
+    _card, photo, sound = await issue_in_private(world, g.amei)
+    assert photo.photo is not None and photo.photo.file_id == added.photo.file_id
+    assert sound.voice is not None and sound.voice.file_id == voice.voice.file_id
+
+
+async def test_urgent_as_a_reply_and_a_captioned_photo_as_a_reply_report_themselves(
+    world: World,
+) -> None:
+    """Only a plain `/report` reply files the neighbour's message; these stay the sender's."""
+    g = await grid8(world)
+    said = await world.emu.send(g.amei, g.group, "电梯里有烟味")
+    urgent = await world.emu.send(g.bo, g.group, "/urgent 电梯冒烟了，快来人", reply_to=said)
+    photo = await world.emu.send_photo(g.bo, g.group, caption="/report 楼道灯坏了", reply_to=said)
+    await world.settle()
+    assert photo.photo is not None
+    cards = [m for m in world.emu.bot_messages(g.group) if (m.text or "").startswith("#")]
+    assert [c.reply_to_message_id for c in cards] == [urgent.message_id, photo.message_id]
+    first, second = [await history(world, g.lin, n) for n in (1, 2)]
+    assert "阿波 反映了问题" in first and "电梯冒烟了，快来人" in first
+    assert "阿波 反映了问题" in second and "楼道灯坏了" in second
+    assert "从群聊中提交" not in first + second
