@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -98,14 +99,21 @@ class Director:
         if not self.printing:
             return
         tag = "🤖 睦邻" + (" (edited)" if edited else "")
-        body = (m.text or m.caption or "").splitlines() or [""]
+        body = (m.text or m.caption or "").splitlines()
         if m.document is not None:
             body.append(f"📎 {m.document.file_name}")
+        if m.voice is not None:
+            body.insert(0, f"🎤 (a voice note, {m.voice.duration or 0} s)")
+        if m.venue is not None:
+            body.append(f"📍 {m.venue.title} · {m.venue.address}")
+        elif m.location is not None:
+            body.append(f"📍 {m.location.latitude:.5f}, {m.location.longitude:.5f}")
         if m.photo is not None:
             OUTPUT.mkdir(exist_ok=True)
             saved = OUTPUT / f"photo-{chat.id}-{m.message_id}.png"
             saved.write_bytes(m.photo.data)
             body.append(f"🖼  picture saved to {saved}")
+        body = body or [""]
         self.out(f"[{self._where(chat)}] {tag}: {body[0]}")
         pad = " " * 6
         for line in body[1:]:
@@ -122,6 +130,32 @@ class Director:
         self.out(f"[{self._where(chat)}] {user.first_name}{note}: {text}")
         await self.emu.send(user, chat, text, reply_to=reply_to)
         await self.settle()
+
+    async def voice(self, who: str, chat: Chat, seconds: int, caption: str | None = None) -> None:
+        user = self.people[who]
+        said = f": {caption}" if caption else ""
+        self.out(f"[{self._where(chat)}] {user.first_name}: 🎤 (a voice note, {seconds} s){said}")
+        await self.emu.send_voice(user, chat, duration=seconds, caption=caption)
+        await self.settle()
+
+    async def photos(self, who: str, chat: Chat, count: int, caption: str | None = None) -> None:
+        """`count` photos from the resident's phone (one, or an album), the caption on the first."""
+        user = self.people[who]
+        said = f": {caption}" if caption else ""
+        self.out(f"[{self._where(chat)}] {user.first_name}: 📷 ×{count}{said}")
+        if count == 1:
+            await self.emu.send_photo(user, chat, caption=caption)
+        else:
+            await self.emu.send_album(user, chat, count, caption=caption)
+        await self.settle()
+
+    def with_button(self, chat: Chat, label: str) -> Message:
+        """The newest of the bot's messages in the chat that offers this button."""
+        return next(
+            m
+            for m in reversed(self.emu.bot_messages(chat))
+            if any(b.text == label for row in m.buttons for b in row)
+        )
 
     async def press(self, who: str, message: Message, label: str) -> None:
         user = self.people[who]
@@ -288,12 +322,36 @@ async def scene_directory_and_stats(d: Director) -> None:
     await d.say("chen", group, "/stats")
 
 
+async def scene_evidence(d: Director) -> None:
+    """Evidence: an elderly resident reports by voice with two photos; the group sees them under
+    the card; the grid worker closes the issue with an "after" photo."""
+    group = next(c for c in d.chats.values() if c.type != "private")
+    d.scene("第十幕 · 有图有声  Scene 10 · a voice note and photos reach the people who act")
+    d.person("huang", "黄阿婆", username="huang_apo")
+    await d.emu.send(d.people["huang"], group, "大家好")
+    dm = d.chats[d.people["huang"].id]
+    await d.say("huang", dm, "/report")
+    await d.press("huang", d.last(dm), "西安村")
+    await d.press("huang", d.with_button(dm, "第8网格"), "第8网格")
+    await d.press("huang", d.last(dm), "🧹 环境卫生")
+    await d.voice("huang", dm, 8)  # she does not type: the description is her voice
+    await d.say("huang", dm, "5号楼北侧垃圾分类点")
+    await d.photos("huang", dm, 2)
+    await d.press("huang", d.with_button(dm, "完成 ›"), "完成 ›")
+    await d.press("huang", d.last(dm), "👤 显示我的名字")
+    await d.press("huang", d.last(dm), "✅ 提交")
+    found = re.search(r"#(\d+)", d.last(dm).text or "")
+    assert found, d.last(dm).text
+    await d.photos("lin", group, 1, f"/close {found.group(1)} 垃圾已清运，分类点已冲洗消毒")
+
+
 SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_setup,
     scene_issues,
     scene_activities,
     scene_meeting,
     scene_directory_and_stats,
+    scene_evidence,
 ]
 
 
