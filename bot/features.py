@@ -10,13 +10,24 @@ from bot.admin import handlers as admin
 from bot.core import errors, tracking
 from bot.core.commands import CommandSpec
 from bot.directory import handlers as directory
-from bot.issues import additions, moderation, report_dialog
+from bot.issues import additions, moderation, owners, report_dialog
 from bot.issues import handlers as issues
 from bot.meetings import handlers as meetings
 from bot.menu import handlers as menu
 from bot.stats import handlers as stats
 
-FEATURES = (menu, issues, moderation, additions, activities, meetings, directory, stats, admin)
+FEATURES = (
+    menu,
+    issues,
+    moderation,
+    additions,
+    owners,
+    activities,
+    meetings,
+    directory,
+    stats,
+    admin,
+)
 
 
 def all_commands() -> list[CommandSpec]:
@@ -31,6 +42,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     issues.register(app)
     moderation.register(app)
     additions.register(app)
+    owners.register(app)
     activity_dialog.register(app)  # before /newactivity's one-line form
     activities.register(app)
     meetings.register(app)

@@ -1,6 +1,6 @@
 """Catalog chores for `make i18n`: English msgids are their own translation; list what is missing.
 
-usage: python scripts/po.py fill-en | missing | zh MSGID MSGSTR
+usage: python scripts/po.py fill-en | missing | zh MSGID MSGSTR [CONTEXT]
 (`zh` sets the Chinese translation of one msgid, e.g. one that `missing` listed)
 """
 
@@ -49,12 +49,13 @@ def missing() -> int:
     return count
 
 
-def set_zh(msgid: str, msgstr: str) -> None:
+def set_zh(msgid: str, msgstr: str, context: str | None = None) -> None:
+    """One translation; a plural msgid (its singular given) gets the one form Chinese has."""
     path, catalog = _load("zh_CN")
-    message = catalog.get(msgid)
+    message = catalog.get(msgid, context=context)
     if message is None:
         sys.exit(f"no msgid {msgid!r} in zh_CN: run `make i18n` first")
-    message.string = msgstr
+    message.string = (msgstr,) if isinstance(message.id, (tuple, list)) else msgstr
     message.flags.discard("fuzzy")
     with path.open("wb") as f:
         write_po(f, catalog, width=100, omit_header=False)
@@ -65,7 +66,7 @@ if __name__ == "__main__":
         fill_en()
     elif sys.argv[1:] == ["missing"]:
         sys.exit(1 if missing() else 0)
-    elif len(sys.argv) == 4 and sys.argv[1] == "zh":
-        set_zh(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "zh":
+        set_zh(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) == 5 else None)
     else:
         sys.exit(__doc__)

@@ -6,6 +6,8 @@ they run inside a transaction without awaiting anything.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.core.i18n import Catalogs, Translator
 from bot.core.registry import Registry
 from bot.core.roles import MODERATORS
@@ -16,6 +18,11 @@ class Audience:
         self._registry = registry
         self._catalogs = catalogs
         self._admins = admins
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """MULIN_TZ: the local day of promises and of the daily jobs."""
+        return self._catalogs.tz
 
     # -- people -----------------------------------------------------------------------------
 

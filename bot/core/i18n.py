@@ -81,6 +81,10 @@ class Translator:
     def day(self, value: date) -> str:
         return format_date(value, "medium", locale=self.locale)
 
+    def month_day(self, value: date) -> str:
+        """A date within the coming year, short: 12月31日 / Dec 31."""
+        return format_skeleton("MMMd", value, locale=self.locale)
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 

@@ -66,6 +66,10 @@ class Action(StrEnum):
     SET_SLA = "set_sla"
     NOT_FIXED = "not_fixed"  # the "Fixed? 👎" answer
     ADD = "add"  # text, a photo or a voice note added to an issue
+    ASSIGN = "assign"  # the body (and person) that answers for an issue
+    PROMISE = "promise"  # the date it will be done by
+    EDIT_BODIES = "edit_bodies"  # a community's list of responsible bodies
+    SET_FOLLOW = "set_follow"  # how many followers make a minor issue major
     # activities
     ORGANIZE = "organize"  # new activity, roster, cancel it, announce
     # meetings
@@ -81,7 +85,7 @@ class Permission:
     """Who may: holders of `roles` in the community concerned, and superadmins always.
 
     `reporter`: also the issue's own reporter. `follower`: also the issue's followers
-    ("me too"). `chat_admins`: also the group's own Telegram
+    ("me too"). `assignee`: also the person the issue is assigned to. `chat_admins`: also the group's own Telegram
     administrators (asked of Telegram at the time). `superadmins_only`: no role is enough.
     `personal`: only the person it concerns (the reporter): no role, and no superadmin,
     answers for them.
@@ -90,6 +94,7 @@ class Permission:
     roles: frozenset[Role]
     reporter: bool = False
     follower: bool = False
+    assignee: bool = False
     chat_admins: bool = False
     superadmins_only: bool = False
     personal: bool = False
@@ -112,6 +117,10 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.SET_SLA: Permission(OFFICIALS),
     Action.NOT_FIXED: Permission(frozenset(), reporter=True, personal=True),
     Action.ADD: Permission(MODERATORS, reporter=True, follower=True),
+    Action.ASSIGN: Permission(MODERATORS),
+    Action.PROMISE: Permission(MODERATORS, assignee=True),
+    Action.EDIT_BODIES: Permission(OFFICIALS),
+    Action.SET_FOLLOW: Permission(OFFICIALS),
     Action.ORGANIZE: Permission(ORGANIZERS),
     Action.SET_MEETING: Permission(OFFICIALS),
     Action.MINUTES: Permission(OFFICIALS),
@@ -149,10 +158,11 @@ class Actor:
         *,
         reporter: bool = False,
         follower: bool = False,
+        assignee: bool = False,
         chat_admin: bool = False,
     ) -> bool:
-        """The table's answer; `reporter`, `follower` and `chat_admin` are facts the caller
-        looked up."""
+        """The table's answer; `reporter`, `follower`, `assignee` and `chat_admin` are facts the
+        caller looked up."""
         rule = PERMISSIONS[action]
         if rule.personal:
             return rule.reporter and reporter
@@ -164,5 +174,6 @@ class Actor:
             bool(self.roles & rule.roles)
             or (rule.reporter and reporter)
             or (rule.follower and follower)
+            or (rule.assignee and assignee)
             or (rule.chat_admins and chat_admin)
         )

@@ -154,6 +154,12 @@ class Notifier(Audience):
             if user_id != exclude and self.reachable(user_id)
         ]
 
+    def assigned(self, issue: Issue, user_id: int) -> list[OutboxItem]:
+        """The person /assign named is told privately, with the card as they may see it."""
+        if not self.reachable(user_id):
+            return []
+        return [OutboxItem(user_id, views.assigned_notice(self.user_tr(user_id), issue, self.name))]
+
     def card_edit(self, issue: Issue) -> list[OutboxItem]:
         if issue.chat_id is None or not self.group_active(issue.chat_id):
             return []
@@ -177,6 +183,23 @@ class Notifier(Audience):
             )
             items += [OutboxItem(user_id, "", media=m) for m in found]
         return items
+
+    def past_due(
+        self, community_id: int, assignee_id: int | None, items: list[IssueSummary]
+    ) -> list[OutboxItem]:
+        """The morning list of broken promises: to the person they were assigned to, else (or
+        when that person has not started the bot) to the community's grid workers."""
+        community = self._registry.community(community_id)
+        name = community.name if community else str(community_id)
+        if assignee_id is not None and self.reachable(assignee_id):
+            readers = [assignee_id]
+        else:
+            readers = [
+                u
+                for u in self._registry.role_holders(community_id, [Role.GRID])
+                if self.reachable(u)
+            ]
+        return [OutboxItem(u, views.past_due_list(self.user_tr(u), name, items)) for u in readers]
 
     def overdue(
         self, community_id: int, remind_days: int, escalate_days: int, items: list[IssueSummary]

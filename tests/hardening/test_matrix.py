@@ -318,6 +318,31 @@ ROWS: tuple[Row, ...] = (
         says("✅ 已补充到 #1"),
         "⛔ 只有 #1 的反映人、点过“我也遇到”的邻居，以及网格员、物业和社区干部可以补充。",
     ),
+    Row("body", "group", fixed("/body"), anyone, says("西安村的承办单位：物业、社区"), None),
+    Row(
+        "body-add",
+        "group",
+        lambda t, a: f"/body add 单位{a.key}",
+        may(Action.EDIT_BODIES),
+        says("✅ 单位"),
+        "⛔ 只有西安村的社区干部可以修改承办单位名单。",
+    ),
+    Row(
+        "assign",
+        "private",  # in the group the answer is the post under its card
+        fixed("/assign 1 物业"),
+        may(Action.ASSIGN),
+        says("交由 物业 承办"),
+        "⛔ 只有网格员、物业和社区干部可以指定承办单位。",
+    ),
+    Row(
+        "promise",
+        "private",
+        lambda t, a: f"/promise 1 {later(30)[:10]}",
+        may(Action.PROMISE),  # #1 is assigned to 物业, to no person: roles alone decide
+        says("承诺"),
+        "⛔ 只有网格员、物业、社区干部和 #1 的承办人可以承诺完成日期。",
+    ),
     Row(
         "setsla",
         "group",

@@ -12,8 +12,8 @@ from bot.issues.rules.followup import Candidates, Plan, days_of
 from bot.issues.rules.states import Command, State
 from bot.issues.service.changing import tell
 from bot.issues.service.results import FollowUp
-from bot.issues.store import followup, writes
-from bot.issues.store.records import IssueEvent
+from bot.issues.store import followup, owners, writes
+from bot.issues.store.records import IssueEvent, reload
 
 
 def follow_up(
@@ -53,4 +53,18 @@ def follow_up(
     for issue_id in planned.fixed:
         if followup.fix_by_silence(conn, issue_id, now):
             done.fixed_by_silence.append(issue_id)
+    _broken_promises(conn, notifier, today, now, done)
     return done
+
+
+def _broken_promises(
+    conn: sqlite3.Connection, notifier: Notifier, today: str, now: datetime, done: FollowUp
+) -> None:
+    """Promises whose day has passed: marked (their cards show ⏰ from now on), and every
+    broken promise listed to whoever answers for it, each morning until kept or moved."""
+    for issue_id in owners.mark_past_due(conn, today):
+        enqueue(conn, notifier.card_edit(reload(conn, issue_id)), now)
+        done.past_due.append(issue_id)
+    for (community_id, assignee_id), items in owners.past_due_by_owner(conn).items():
+        enqueue(conn, notifier.past_due(community_id, assignee_id, items), now)
+        done.promise_lists += 1

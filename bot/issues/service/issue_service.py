@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from bot.core.db import Database, utcnow
@@ -18,25 +18,29 @@ from bot.core.origin import Clock, Origin
 from bot.delivery.media import Media
 from bot.issues.notify import Notifier
 from bot.issues.rules.followup import plan, validate_sla
+from bot.issues.rules.promises import BUILTIN_BODIES, parse_due
 from bot.issues.rules.states import Command, Who
-from bot.issues.service import adding, changing, daily, raising
+from bot.issues.service import adding, changing, daily, owning, raising
 from bot.issues.service.adding import Addition
 from bot.issues.service.changing import Order
 from bot.issues.service.results import (
     Adding,
     AlbumPhoto,
+    BodyChange,
+    BodyList,
     Change,
     Check,
     FixedAnswer,
     Following,
     FollowUp,
+    Owning,
     Recategorizing,
     Reporting,
     ReportingAnyway,
     SlaInvalid,
     SlaSet,
 )
-from bot.issues.store import followup, reads
+from bot.issues.store import followup, owners, reads
 from bot.issues.store.reads import Board, Prompt, Sla
 from bot.issues.store.records import Issue, IssueSummary, NewIssue, Scope, load_issue
 
@@ -164,6 +168,46 @@ class IssueService:
             lambda conn: adding.album_photo(
                 conn, self._notifier, media_group_id, photo, where, now
             ),
+            origin,
+        )
+
+    # -- owners and promises -------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The local date (MULIN_TZ) of the service's clock: promises are kept by the day."""
+        return self._clock().astimezone(self._notifier.tz).date()
+
+    async def bodies(self, community_id: int) -> BodyList:
+        names = await self._db.run(lambda conn: owners.bodies(conn, community_id))
+        return BodyList(community_id, (*BUILTIN_BODIES, *names))
+
+    async def add_body(self, origin: Origin, community_id: int, name: str) -> BodyChange:
+        """The caller's permission was checked by the scope resolver (Action.EDIT_BODIES)."""
+        now = self._clock()
+        return await self._write(
+            lambda conn: owning.add_body(conn, community_id, name, now), origin
+        )
+
+    async def remove_body(self, origin: Origin, community_id: int, name: str) -> BodyChange:
+        return await self._write(lambda conn: owning.remove_body(conn, community_id, name), origin)
+
+    async def assign(
+        self, origin: Origin, issue_id: int, body: str, assignee_id: int | None
+    ) -> Owning:
+        now, user = self._clock(), origin.user_id
+        return await self._write(
+            lambda conn: owning.assign(
+                conn, self._notifier, issue_id, body, assignee_id, user, now
+            ),
+            origin,
+        )
+
+    async def promise(self, origin: Origin, issue_id: int, due: str, note: str | None) -> Owning:
+        """`due` as written (2026-12-31): today or later, read in MULIN_TZ."""
+        now, user = self._clock(), origin.user_id
+        parsed = parse_due(due, self.today())
+        return await self._write(
+            lambda conn: owning.promise(conn, self._notifier, issue_id, parsed, note, user, now),
             origin,
         )
 

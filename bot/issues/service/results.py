@@ -173,6 +173,8 @@ class FollowUp:
     reminders: dict[int, list[IssueSummary]] = field(default_factory=dict)  # community → overdue
     escalated: list[int] = field(default_factory=list)
     fixed_by_silence: list[int] = field(default_factory=list)
+    past_due: list[int] = field(default_factory=list)  # promises found broken this morning
+    promise_lists: int = 0  # morning lists of broken promises sent
 
 
 # -- evidence added later --------------------------------------------------------------------
@@ -207,3 +209,53 @@ class NoAlbum:
 
 Adding: TypeAlias = Added | IssueMissing | NotPermitted | IssueClosed
 AlbumPhoto: TypeAlias = AlbumJoined | AlbumFull | NoAlbum | NotPermitted | IssueClosed
+
+
+# -- owners and promises -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyList:
+    """The bodies of a community: 物业 and 社区 first (keys), then its own, as added."""
+
+    community_id: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BodyAdded:
+    name: str
+
+
+@dataclass(frozen=True)
+class BodyRemoved:
+    name: str
+
+
+@dataclass(frozen=True)
+class BodyRefused:
+    """Why a body was not added or removed: a NameProblem's value, "exists", "too_many",
+    "missing" or "in_use" (then `count` open issues answer to it)."""
+
+    name: str
+    why: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class UnknownBody:
+    """/assign to a body the community does not have; `known`: the ones it has."""
+
+    name: str
+    known: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BadDate:
+    """A promised date that is malformed, past or too far off (a DateProblem's value)."""
+
+    why: str
+
+
+BodyChange: TypeAlias = BodyAdded | BodyRemoved | BodyRefused
+Owning: TypeAlias = IssueChanged | IssueMissing | NotPermitted | IssueClosed | UnknownBody | BadDate

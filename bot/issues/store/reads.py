@@ -83,11 +83,13 @@ def mine(
 def agenda(
     conn: sqlite3.Connection, community_id: int, *, excluding: Collection[int] = ()
 ) -> list[IssueSummary]:
-    """The monthly meeting's agenda: every escalated issue and every open major one, escalated
-    first; without `excluding` (the items the meeting already decided)."""
+    """The monthly meeting's agenda: every escalated issue, every open major one and every
+    broken promise, escalated first; without `excluding` (the items the meeting already
+    decided)."""
     sql = (
         f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = ?"
-        " AND (i.state = 'escalated' OR (i.state = 'open' AND i.priority = 'major'))"
+        " AND (i.state = 'escalated'"
+        " OR (i.state = 'open' AND (i.priority = 'major' OR i.past_due = 1)))"
     )
     params: list[int] = [community_id]
     if excluding:

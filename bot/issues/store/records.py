@@ -51,6 +51,10 @@ class Issue:
     updated_at: datetime
     resolved_at: datetime | None
     fixed_state: str | None
+    body: str | None = None  # who answers for it: 'property', 'community' or a body's name
+    assignee_id: int | None = None  # and the person, if one was named
+    due_date: str | None = None  # the promised local date, YYYY-MM-DD
+    past_due: bool = False  # the promise is broken (set by the 09:00 follow-up)
     photos: tuple[str, ...] = ()
     followers: tuple[int, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
@@ -78,6 +82,9 @@ class IssueSummary:
     created_at: datetime
     updated_at: datetime
     has_voice: bool
+    body: str | None = None
+    due_date: str | None = None
+    past_due: bool = False
 
     @classmethod
     def of(cls, issue: Issue) -> IssueSummary:
@@ -92,6 +99,9 @@ class IssueSummary:
             issue.created_at,
             issue.updated_at,
             issue.voice_file_id is not None,
+            issue.body,
+            issue.due_date if issue.active else None,
+            issue.past_due and issue.active,
         )
 
 
@@ -134,18 +144,22 @@ class IssueEvent:
 _ISSUE_COLUMNS = (
     "id, community_id, grid_id, chat_id, card_message_id, reporter_id, anonymous, text, category,"
     " priority, state, location_text, latitude, longitude, voice_file_id, solution, reason,"
-    " duplicate_of, created_at, updated_at, resolved_at, fixed_state"
+    " duplicate_of, created_at, updated_at, resolved_at, fixed_state, body, assignee_id, due_date,"
+    " past_due"
 )
 # A board line's columns, for any query over `issues i` (the meetings' agenda reads them too).
 SUMMARY_COLUMNS = (
     "i.id, i.grid_id, i.state, i.priority, i.category, substr(i.text, 1, 80),"
     " (SELECT count(*) FROM issue_followers f WHERE f.issue_id = i.id), i.created_at,"
-    " i.updated_at, i.voice_file_id IS NOT NULL"
+    " i.updated_at, i.voice_file_id IS NOT NULL, i.body,"
+    " CASE WHEN i.state IN ('open', 'escalated') THEN i.due_date END,"
+    " i.past_due AND i.state IN ('open', 'escalated')"
 )
 
 
 def summary_row(row: tuple[Any, ...]) -> IssueSummary:
-    (iid, grid_id, state, priority, category, text, followers, created, updated, voice) = row
+    (iid, grid_id, state, priority, category, text, followers, created, updated, voice, body,
+     due, past_due) = row  # fmt: skip
     return IssueSummary(
         iid,
         grid_id,
@@ -157,6 +171,9 @@ def summary_row(row: tuple[Any, ...]) -> IssueSummary:
         datetime.fromisoformat(created),
         datetime.fromisoformat(updated),
         bool(voice),
+        body,
+        due,
+        bool(past_due),
     )
 
 
@@ -173,12 +190,14 @@ def _issue_row(
 ) -> Issue:
     (iid, community_id, grid_id, chat_id, card_id, reporter_id, anonymous, text, category,
      priority, state, location_text, latitude, longitude, voice, solution, reason,
-     duplicate_of, created, updated, resolved, fixed_state) = row  # fmt: skip
+     duplicate_of, created, updated, resolved, fixed_state, body, assignee_id, due_date,
+     past_due) = row  # fmt: skip
     return Issue(
         iid, community_id, grid_id, chat_id, card_id, reporter_id, bool(anonymous), text,
         category, priority, state, location_text, latitude, longitude, voice, solution, reason,
         duplicate_of, datetime.fromisoformat(created), datetime.fromisoformat(updated),
-        from_ts(resolved), fixed_state, photos, followers, history,
+        from_ts(resolved), fixed_state, body, assignee_id, due_date, bool(past_due), photos,
+        followers, history,
     )  # fmt: skip
 
 

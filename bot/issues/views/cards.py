@@ -21,9 +21,11 @@ from bot.issues.views.names import (
     FIXED,
     ISSUE,
     STATE_NAMES,
+    body_name,
     category_name,
     priority_name,
 )
+from bot.issues.views.owners import due_text, owner_line, promise_text
 
 ADDED_LIMIT = 800  # an /add's text as its notification shows it: a caption holds 1,024
 HISTORY_LIMIT = 12
@@ -68,6 +70,8 @@ def history_text(
     """One change in words; a photo or voice note that came with it is marked 📷 / 🎤."""
     who = _who(t, issue, entry.actor_id, names, public)
     note = esc(truncate(entry.note, limit)) if entry.note else ""
+    if entry.action in ("promise", "postpone", "advance") and entry.note:
+        return promise_text(t, who, entry.action, entry.note, limit)
     if entry.action == "add" and not note:
         if entry.photo:
             return t._("{who} added a photo").format(who=who)
@@ -89,11 +93,14 @@ def history_text(
         "confirmed": t._("the reporter confirmed it is fixed"),
         "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
         "add": t._("{who} added: {note}"),
+        "assign": t._("{who} assigned it to {note}"),
     }
     if entry.action == "priority" and entry.note:
         note = priority_name(t, entry.note)
     if entry.action == "category" and entry.note:
         note = category_name(t, entry.note)
+    if entry.action == "assign" and entry.note:
+        note = esc(body_name(t, entry.note))
     text = texts.get(entry.action, "{who}: {note}").format(who=who, note=note)
     if entry.action in ("reopen", "escalate") and entry.note:
         text += t._(": {note}").format(note=note)
@@ -156,6 +163,9 @@ def _body(t: Translator, issue: Issue, names: Names, public: bool) -> list[str]:
             "🙋 {n} neighbour has it too", "🙋 {n} neighbours have it too", count
         ).format(n=count)
     body.append(people)
+    owner = owner_line(t, issue, names)
+    if owner is not None:
+        body.append(owner)
     if issue.state == State.RESOLVED and issue.solution:
         body.append(t._("✅ Solution: {solution}").format(solution=esc(issue.solution)))
     if issue.state == State.REJECTED:
@@ -245,6 +255,10 @@ def summary_line(t: Translator, s: IssueSummary) -> str:
         line += " · " + ("🚨 " if s.priority == "urgent" else "") + priority_name(t, s.priority)
     if s.followers:
         line += f" · 🙋{s.followers}"
+    if s.body:
+        line += " · " + esc(body_name(t, s.body))
+    if s.due_date:
+        line += " · " + due_text(t, s.due_date, s.past_due)
     return line
 
 
@@ -302,4 +316,30 @@ def overdue_reminder(
             days=escalate_days
         )
     )
+    return "\n".join(lines)
+
+
+def assigned_notice(t: Translator, issue: Issue, names: Names) -> str:
+    """To the person named with /assign, privately."""
+    return (
+        t._("📌 You answer for #{id}. Promise a date with /promise {id} YYYY-MM-DD.").format(
+            id=issue.id
+        )
+        + "\n\n"
+        + card(t, issue, names, public=False)
+    )
+
+
+def past_due_list(t: Translator, community: str, items: list[IssueSummary]) -> str:
+    """The 09:00 list of broken promises, to the person who answers for them (else the
+    community's grid workers)."""
+    lines = [
+        t.n_(
+            "⏰ <b>{community}: {n} promised date has passed</b>",
+            "⏰ <b>{community}: {n} promised dates have passed</b>",
+            len(items),
+        ).format(community=esc(community), n=len(items))
+    ]
+    lines += [summary_line(t, s) for s in items]
+    lines.append(t._("Promise a new date with /promise N YYYY-MM-DD, or close the issue."))
     return "\n".join(lines)

@@ -50,3 +50,12 @@ def priority_name(t: Translator, key: str) -> str:
 
 def state_name(t: Translator, key: str) -> str:
     return t._(STATE_NAMES[key])
+
+
+def body_name(t: Translator, key: str) -> str:
+    """A responsible body as people read it: 物业 / Property, 社区 / Community, or its own name."""
+    if key == "property":
+        return t.p_("body", "Property")
+    if key == "community":
+        return t.p_("body", "Community")
+    return key
