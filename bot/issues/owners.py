@@ -75,7 +75,9 @@ async def body(update: Update, context: CustomContext) -> None:
     text = t._("🏢 Responsible bodies of {community}: {names}").format(
         community=esc(found.community.name), names=_names(t, listed.names)
     )
-    await reply(update, text + "\n" + t._("Community officials add one with /body add and its name."))
+    await reply(
+        update, text + "\n" + t._("Community officials add one with /body add and its name.")
+    )
 
 
 async def _edit(update: Update, context: CustomContext, adding: bool, words: list[str]) -> None:
