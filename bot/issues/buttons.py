@@ -23,9 +23,10 @@ from bot.issues.service import (
     BadOriginal,
     Change,
     Command,
-    FixConfirmed,
+    FixRated,
     IssueChanged,
     IssueMissing,
+    NotAsked,
     NotPermitted,
     Permitted,
     WrongState,
@@ -33,6 +34,9 @@ from bot.issues.service import (
 from bot.issues.views import answers
 
 # An example of each command, shown when it is written wrongly.
+# Buttons of questions sent before "partly" existed: fix:yes / fix:no.
+LEGACY_ANSWERS = {"yes": "fixed", "no": "not_fixed"}
+
 EXAMPLES: dict[Command, str] = {
     Command.ESCALATE: "/escalate 12 需要社区协调",
     Command.CLOSE: "/close 12 已更换灯泡",
@@ -171,23 +175,34 @@ async def on_prompt_reply(update: Update, context: CustomContext) -> None:
 
 
 async def on_fixed_button(update: Update, context: CustomContext) -> None:
-    """fix:yes|no:<N> — the reporter's answer to "Fixed?": yes settles it, no reopens it."""
+    """fix:fixed|partly|not_fixed:<N> — an answer to "Fixed?" by the reporter or a follower:
+    counted (and changeable: the chosen button is marked), the reporter's 👎 reopens it."""
     query = update.callback_query
     assert query is not None
     data = keyboards.decode(query.data)
     ut = context.ut
-    answer = data.text(0) if data else None
+    answer = LEGACY_ANSWERS.get(data.text(0) or "", data.text(0)) if data else None
     issue_id = data.number(1) if data else None
-    if answer not in ("yes", "no") or issue_id is None:
+    if answer not in views.FIXED_ANSWERS or issue_id is None:
         await query.answer(ut._("This button is no longer valid."))
         return
-    match await context.issues.answer_fixed(context.origin, issue_id, answer == "yes"):
-        case FixConfirmed():
-            await query.answer(ut._("Thank you! Glad it is fixed."))
-            await query.edit_message_reply_markup(None)
+    match await context.issues.answer_fixed(context.origin, issue_id, answer):
+        case FixRated(issue=issue, before=before):
+            thanks = {
+                "fixed": ut._("Thank you! Glad it is fixed."),
+                "partly": ut._("Thank you: noted as partly fixed."),
+                "not_fixed": ut._("Thank you: noted as not fixed."),
+            }
+            await query.answer(thanks[answer])
+            if before != answer:
+                reporter = issue.reporter_id == context.origin.user_id
+                _, markup = views.fixed_question(ut, issue, reporter=reporter, chosen=answer)
+                await query.edit_message_reply_markup(markup)
         case IssueChanged():
             text = ut._("Reopened #{id}; they will look again.").format(id=issue_id)
             await query.answer(text, show_alert=True)
             await query.edit_message_reply_markup(None)
         case AlreadyAnswered():
-            await query.answer(ut._("This question is already answered."))
+            await query.answer(ut._("This question is closed: the issue has changed since."))
+        case NotAsked():
+            await query.answer(ut._("Only its reporter and those who follow it answer this."))

@@ -31,6 +31,7 @@ from bot.issues.buttons import (
 from bot.issues.handlers import TEXT_LIMIT
 from bot.issues.service import (
     CATEGORY_KEYS,
+    FOLLOW_RANGE,
     Command,
     IssueClosed,
     IssueMissing,
@@ -263,6 +264,46 @@ async def setsla(update: Update, context: CustomContext) -> None:
             )
 
 
+# -- /setfollow ------------------------------------------------------------------------------
+
+SETFOLLOW = "/setfollow 10"
+
+
+async def setfollow(update: Update, context: CustomContext) -> None:
+    """How many followers (the reporter not counted) make a minor issue major."""
+    message = update.effective_message
+    if message is None:
+        return
+    t = context.t
+    found = await scope.require(
+        update,
+        context,
+        split_args(command_text(message)),
+        action=Action.SET_FOLLOW,
+        how=SETFOLLOW + " 西安村",
+        nobody=t._("Only community officials change how many followers make a major matter."),
+        refusal=t._("Only community officials of {community} change it."),
+    )
+    if found is None:
+        return
+    low, high = FOLLOW_RANGE
+    words = found.words
+    number = int(words[0]) if words and words[0].isdecimal() and len(words[0]) < 6 else None
+    if number is None or not low <= number <= high:
+        now = await context.issues.follow_threshold(found.community.id)
+        problem = t._(
+            "Now: {n} neighbours following make an issue major. Give a number from {low} to {high}."
+        ).format(n=now, low=low, high=high)
+        await reply(update, usage(t, problem, SETFOLLOW))
+        return
+    await context.issues.set_follow_threshold(context.origin, found.community.id, number)
+    done = t._(
+        "✅ {community}: an issue {n} neighbours follow becomes a major matter, on the meeting's "
+        "agenda."
+    )
+    await reply(update, done.format(community=esc(found.community.name), n=number))
+
+
 def _spec(which: Command, how: str, what: str, action: Action) -> CommandSpec:
     return CommandSpec(which.value, how, what, handler_for(which), action=action, menu=False)
 
@@ -301,6 +342,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("correct an issue's category"),
         category,
         action=Action.CATEGORY,
+        menu=False,
+    ),
+    CommandSpec(
+        "setfollow",
+        N_("/setfollow <n>"),
+        N_("followers that make an issue major in your community"),
+        setfollow,
+        action=Action.SET_FOLLOW,
         menu=False,
     ),
     CommandSpec(

@@ -86,8 +86,9 @@ class Notifier(Audience):
             if user_id == entry.actor_id or not self.reachable(user_id):
                 continue
             t = self.user_tr(user_id)
-            if action == "close" and user_id == issue.reporter_id:
-                text, markup = views.fixed_question(t, issue)
+            if action == "close":  # everyone affected is asked "Fixed?"
+                reporter = user_id == issue.reporter_id
+                text, markup = views.fixed_question(t, issue, reporter=reporter)
                 if entry.photo:  # the "after" photo, then the question it illustrates
                     items.append(OutboxItem(user_id, "", media=media.photo(entry.photo)))
                 items.append(OutboxItem(user_id, text, markup=_markup(markup)))

@@ -11,6 +11,8 @@ What counts in a month:
 - sign-ups: sign-ups made in it for the community's activities and not cancelled, and the people
   in them (the sum of their parties).
 By category and by grid: the same four counts, by the issue's category and grid now.
+- "Fixed?": the answers given in it (👍 fixed, 🤏 partly, 👎 not fixed; each person's latest per
+  issue), by the issue's grid and by the body that answers for it.
 """
 
 from __future__ import annotations
@@ -96,6 +98,22 @@ class Counts:
         return bool(self.raised or self.resolved or self.escalated or self.rejected)
 
 
+@dataclass(frozen=True, slots=True)
+class Ratings:
+    fixed: int = 0
+    partly: int = 0
+    not_fixed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.fixed + self.partly + self.not_fixed
+
+    @property
+    def share(self) -> float:
+        """The share of 👍 among the answers, 0..1 (0 with no answers)."""
+        return self.fixed / self.total if self.total else 0.0
+
+
 @dataclass(frozen=True)
 class MonthFigures:
     month: Month
@@ -105,6 +123,8 @@ class MonthFigures:
     people: int
     by_category: dict[str, Counts] = field(default_factory=dict)
     by_grid: dict[int, Counts] = field(default_factory=dict)
+    ratings_by_grid: dict[int, Ratings] = field(default_factory=dict)
+    ratings_by_body: dict[str, Ratings] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,8 @@ class Rows:
     raised: dict[Month, list[tuple[str, int, int]]]  # month → category, grid id, count
     actions: list[tuple[str, str, int, str, int, str]]  # at, action, issue, category, grid, created
     signups: list[tuple[str, int]]  # created at, party
+    ratings: dict[Month, list[tuple[int, str, str, int]]] = field(default_factory=dict)
+    # month → grid id, body ('' for none), answer, count
 
 
 def _days(created: str, resolved: str) -> float:
@@ -154,6 +176,7 @@ def figures(rows: Rows, month: Month, lo: str, hi: str) -> MonthFigures:
             count(kind, category, grid_id)
     durations = [_days(created, at) for _, _, created, at in acted["resolved"].values()]
     parties = [party for created, party in rows.signups if lo <= created < hi]
+    by_grid_rated, by_body_rated = _ratings(rows.ratings.get(month, []))
     return MonthFigures(
         month=month,
         totals=Counts(**totals),
@@ -162,4 +185,21 @@ def figures(rows: Rows, month: Month, lo: str, hi: str) -> MonthFigures:
         people=sum(parties),
         by_category={k: Counts(**v) for k, v in by_category.items()},
         by_grid={k: Counts(**v) for k, v in by_grid.items()},
+        ratings_by_grid=by_grid_rated,
+        ratings_by_body=by_body_rated,
+    )
+
+
+def _ratings(
+    rows: list[tuple[int, str, str, int]],
+) -> tuple[dict[int, Ratings], dict[str, Ratings]]:
+    grids: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    bodies: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for grid_id, body, answer, n in rows:
+        grids[grid_id][answer] += n
+        if body:
+            bodies[body][answer] += n
+    return (
+        {k: Ratings(**v) for k, v in grids.items()},
+        {k: Ratings(**v) for k, v in bodies.items()},
     )

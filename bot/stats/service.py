@@ -12,9 +12,17 @@ from zoneinfo import ZoneInfo
 from bot.core.db import Database, ts, utcnow
 from bot.core.origin import Clock
 from bot.stats import store
-from bot.stats.rules import Counts, Month, MonthFigures, figures, parse_month
+from bot.stats.rules import Counts, Month, MonthFigures, Ratings, figures, parse_month
 
-__all__ = ["Counts", "Month", "MonthFigures", "MonthPair", "StatsService", "parse_month"]
+__all__ = [
+    "Counts",
+    "Month",
+    "MonthFigures",
+    "MonthPair",
+    "Ratings",
+    "StatsService",
+    "parse_month",
+]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""/stats's reads: a community's issues, their history and its sign-ups over a span of months.
+"""/stats's reads: a community's issues, their history, the answers to "Fixed?" and its sign-ups
+over a span of months.
 
 Three reads cover every month asked for: the rows of the whole span, sorted into months by the
 rules (bot/stats/rules.py). They run in one read transaction on the slow connection, so that
@@ -24,6 +25,11 @@ _ACTIONS = (
     " WHERE h.community_id = ? AND h.at >= ? AND h.at < ? AND h.action IN ({marks})"
     " ORDER BY h.at"
 ).format(marks=", ".join("?" * len(KINDS)))
+_RATINGS = (  # each person's answer to "Fixed?", counted in the month it was given
+    "SELECT i.grid_id, coalesce(i.body, ''), r.answer, count(*) FROM issue_ratings r"
+    " JOIN issues i ON i.id = r.issue_id"
+    " WHERE r.at >= ? AND r.at < ? AND i.community_id = ? GROUP BY 1, 2, 3"
+)
 _SIGNUPS = (
     "SELECT s.created_at, s.party FROM signups s JOIN activities a ON a.id = s.activity_id"
     " WHERE a.community_id = ? AND s.created_at >= ? AND s.created_at < ?"
@@ -46,10 +52,14 @@ async def read(
             month: list(await conn.execute_fetchall(_RAISED, (community_id, lo, hi)))
             for month, (lo, hi) in months
         }
+        ratings: dict[Month, list[Any]] = {
+            month: list(await conn.execute_fetchall(_RATINGS, (lo, hi, community_id)))
+            for month, (lo, hi) in months
+        }
         actions: list[Any] = list(
             await conn.execute_fetchall(_ACTIONS, (community_id, *span, *KINDS))
         )
         signups: list[Any] = list(await conn.execute_fetchall(_SIGNUPS, (community_id, *span)))
     finally:
         await conn.execute("COMMIT")
-    return Rows(raised, actions, signups)
+    return Rows(raised, actions, signups, ratings)

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot.core.i18n import Translator
 from bot.core.render import esc, truncate
-from bot.issues.service import CATEGORY_KEYS, category_name
+from bot.issues.service import CATEGORY_KEYS, body_name, category_name
 from bot.stats.charts import BarChart, Panel, Series
-from bot.stats.service import Counts, Month, MonthFigures, MonthPair
+from bot.stats.service import Counts, Month, MonthFigures, MonthPair, Ratings
 
 GridName = Callable[[int], str]
 
@@ -140,7 +140,37 @@ def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) ->
         )
         for gid in grids
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _ratings_text(t, current, grid_name))
+
+
+def _percent(t: Translator, share: float) -> str:
+    return format_percent(share, locale=t.locale)
+
+
+def _rated(t: Translator, name: str, rated: Ratings) -> str:
+    return t._("{name}: {share} 👍 · {fixed}👍 {partly}🤏 {not_fixed}👎").format(
+        name=name,
+        share=_percent(t, rated.share),
+        fixed=rated.fixed,
+        partly=rated.partly,
+        not_fixed=rated.not_fixed,
+    )
+
+
+def _ratings_text(t: Translator, current: MonthFigures, grid_name: GridName) -> list[str]:
+    """The month's answers to "Fixed?": the share of 👍 by grid and by the body answering."""
+    if not current.ratings_by_grid:
+        return []
+    lines = ["", t._("<b>Fixed?</b> · the share of 👍 among the answers this month")]
+    lines += [
+        _rated(t, esc(grid_name(gid)), rated)
+        for gid, rated in sorted(current.ratings_by_grid.items(), key=lambda x: grid_name(x[0]))
+    ]
+    lines += [
+        _rated(t, esc(body_name(t, body)), rated)
+        for body, rated in sorted(current.ratings_by_body.items())
+    ]
+    return lines
 
 
 def caption(t: Translator, community: str, month: Month) -> str:
@@ -255,6 +285,20 @@ def _by_grid(
     )
 
 
+def _fixed_share(t: Translator, current: MonthFigures, grid_name: GridName) -> Panel:
+    """The share of 👍 (in %) by grid, then by body: the month's answers to "Fixed?"."""
+    grids = sorted(current.ratings_by_grid, key=grid_name)[:CHART_GRIDS]
+    bodies = sorted(current.ratings_by_body)
+    labels = tuple(truncate(grid_name(g), LABEL_LIMIT) for g in grids) + tuple(
+        truncate(body_name(t, b), LABEL_LIMIT) for b in bodies
+    )
+    shares = tuple(round(current.ratings_by_grid[g].share * 100) for g in grids) + tuple(
+        round(current.ratings_by_body[b].share * 100) for b in bodies
+    )
+    series = (Series(t._("answered “fixed”, %"), shares, RESOLVED),) if labels else ()
+    return Panel(t._("Fixed? by grid and by body"), labels, series, t._("No answers this month."))
+
+
 def chart(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -> BarChart:
     """Totals of both months side by side, then raised and resolved by category and by grid."""
     current, previous = pair.current, pair.previous
@@ -267,5 +311,6 @@ def chart(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -
             _overview(t, current, previous),
             _by_category(t, current, previous),
             _by_grid(t, current, previous, grid_name),
+            _fixed_share(t, current, grid_name),
         ),
     )

@@ -510,7 +510,7 @@ async def test_resolve_button_asks_with_a_force_reply_and_the_reply_resolves(
     # the reporter is asked whether it is fixed
     question = world.emu.last_bot_message(world.emu.private_chat(town.user("reporter")))
     assert f"#{ticket.n} 已标记为已解决" in (question.text or "")
-    assert question.labels() == ["👍 解决了", "👎 没解决"]
+    assert question.labels() == ["👍 解决了", "🤏 部分解决", "👎 没解决"]
 
 
 async def test_a_reply_to_a_prompt_is_not_lost_in_a_restart(world: World) -> None:
@@ -572,7 +572,7 @@ async def test_forged_callback_data_is_refused_without_any_change(world: World) 
     card = town.card(ticket)
     reporter_dm = world.emu.private_chat(town.user("reporter"))
     question = world.emu.last_bot_message(reporter_dm)
-    assert question.labels() == ["👍 解决了", "👎 没解决"]
+    assert question.labels() == ["👍 解决了", "🤏 部分解决", "👎 没解决"]
 
     def state() -> tuple[str | None, int, int]:
         return (
@@ -589,8 +589,9 @@ async def test_forged_callback_data_is_refused_without_any_change(world: World) 
         (lin, card, "iss:close:" + "9" * 40, "这个按钮已失效。"),
         (amei, card, f"iss:reopen:{ticket.n}", WHO_MAY["reopen"]),
         (town.user("property"), card, f"iss:reopen:{ticket.n}", WHO_MAY["reopen"]),
-        (amei, card, f"fix:yes:{ticket.n}", "这个问题已经回答过了。"),
-        (lin, card, f"fix:no:{ticket.n}", "这个问题已经回答过了。"),
+        (amei, card, f"fix:yes:{ticket.n}", "只有反映人和关注这个问题的邻居可以回答。"),
+        (lin, card, f"fix:no:{ticket.n}", "只有反映人和关注这个问题的邻居可以回答。"),
+        (amei, card, f"fix:partly:{ticket.n}", "只有反映人和关注这个问题的邻居可以回答。"),
         (amei, card, "fix:maybe:1", "这个按钮已失效。"),
     ]
     answers = []

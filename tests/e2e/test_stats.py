@@ -110,6 +110,7 @@ async def seed(world: World, g: Grid8) -> None:
             number, community = numbers[key]
             actor = None if action == "auto_escalate" else g.lin.id
             history(conn, number, community, action, at, actor)
+        rate(conn, numbers, g)
         ours, theirs = activity(conn, home, admin), activity(conn, other.community_id, admin)
         for who, party, at, aid, status in (
             (g.amei, 1, "2025-02-20 10:00", ours, "confirmed"),
@@ -125,6 +126,28 @@ async def seed(world: World, g: Grid8) -> None:
             )
 
     await services.db.transaction(write)
+
+
+def rate(conn: sqlite3.Connection, numbers: dict[str, tuple[int, int]], g: Grid8) -> None:
+    """Owners and answers to "Fixed?". March, by hand: grid 8 has 3👍 1🤏 1👎 (60 %: A by 阿美,
+    波 and 陈, B by 陈, G by 阿美); by body, 物业 (A) 2👍 1🤏 0👎 (67 %), 综合执法队 (B)
+    0👍 0🤏 1👎 (0 %). I's answer (February) and B's by 阿波 (April) are other months'."""
+    for key, body in (("A", "property"), ("B", "综合执法队")):
+        conn.execute("UPDATE issues SET body = ? WHERE id = ?", (body, numbers[key][0]))
+    for key, who, answer, at in (
+        ("A", g.amei, "fixed", "2025-03-09 10:00"),
+        ("A", g.bo, "partly", "2025-03-09 11:00"),
+        ("A", g.chen, "fixed", "2025-03-10 10:00"),
+        ("B", g.chen, "not_fixed", "2025-03-13 10:00"),
+        ("G", g.amei, "fixed", "2025-03-02 10:00"),
+        ("I", g.amei, "fixed", "2025-02-08 10:00"),
+        ("B", g.bo, "fixed", "2025-04-01 00:10"),
+    ):
+        conn.execute(
+            "INSERT INTO issue_ratings (issue_id, user_id, answer, resolved_at, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (numbers[key][0], who.id, answer, ts(local(at)), ts(local(at))),
+        )
 
 
 def history(
@@ -170,7 +193,12 @@ EXPECTED_ZH = """\
 
 按网格 · 新增 / 解决 / 上报 / 驳回
 第8网格：4（+1） / 3（+2） / 1（+1） / 1（±0）
-第9网格：2（+1） / 0（±0） / 2（+2） / 1（+1）"""
+第9网格：2（+1） / 0（±0） / 2（+2） / 1（+1）
+
+解决了吗？ · 本月评价中 👍 的比例
+第8网格：60% 👍 · 3👍 1🤏 1👎
+物业：67% 👍 · 2👍 1🤏 0👎
+综合执法队：0% 👍 · 0👍 0🤏 1👎"""
 
 
 def assert_chart(message: Message) -> bytes:
@@ -228,6 +256,7 @@ async def test_stats_in_private_and_in_english(world: World) -> None:
     assert "📥 Issues raised: 6 (+2)" in lines
     assert "⏱ Median time to resolve: 10.0 days (+8.0)" in lines
     assert "💡 Lighting: 2 (±0) / 3 (+2) / 1 (+1) / 0 (±0)" in lines
+    assert "Property: 67% 👍 · 2👍 1🤏 0👎" in lines
     assert replies[1].caption == "📊 西安村 · March 2025"
     assert_chart(replies[1])
 

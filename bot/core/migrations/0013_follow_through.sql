@@ -32,3 +32,4 @@ CREATE TABLE issue_ratings (
     at          TEXT    NOT NULL,
     PRIMARY KEY (issue_id, user_id)
 ) WITHOUT ROWID;
+CREATE INDEX issue_ratings_at ON issue_ratings (at);  -- /stats: a month's answers

@@ -18,18 +18,19 @@ from bot.issues.service.results import (
     BadOriginal,
     Change,
     Check,
-    FixConfirmed,
     FixedAnswer,
+    FixRated,
     IssueChanged,
     IssueClosed,
     IssueMissing,
+    NotAsked,
     NotPermitted,
     Permitted,
     Recategorized,
     Recategorizing,
     WrongState,
 )
-from bot.issues.store import reads, writes
+from bot.issues.store import ratings, reads, writes
 from bot.issues.store.records import Issue, IssueEvent, load_issue, reload
 
 WhoOf = Callable[[Issue], Who]  # the actor as seen from the issue's community
@@ -160,20 +161,27 @@ def answer_fixed(
     conn: sqlite3.Connection,
     notifier: Notifier,
     issue_id: int,
-    fixed: bool,
+    answer: str,
     user_id: int,
     now: datetime,
 ) -> FixedAnswer:
-    """The reporter's answer to "Fixed?": yes settles the question, no reopens the issue."""
-    if not fixed:
+    """An answer to "Fixed?" (fixed | partly | not_fixed) by the reporter or a follower, while
+    the issue is resolved: counted on the card, changeable; the reporter's 👎 reopens it."""
+    issue = load_issue(conn, issue_id)
+    if issue is None or issue.state != State.RESOLVED or issue.resolved_at is None:
+        return AlreadyAnswered(issue_id)
+    reporter = issue.reporter_id == user_id
+    if not reporter and user_id not in issue.followers:
+        return NotAsked(issue_id)
+    before = ratings.rate(conn, issue_id, user_id, answer, issue.resolved_at, now)
+    if answer == "not_fixed" and reporter:
         order = Order(Command.NOT_FIXED)
         who_of: WhoOf = lambda issue: notifier.who(user_id, issue)  # noqa: E731
         changed = apply(conn, notifier, issue_id, order, who_of, user_id, now)
         return changed if isinstance(changed, IssueChanged) else AlreadyAnswered(issue_id)
-    issue = load_issue(conn, issue_id)
-    if issue is None or issue.reporter_id != user_id:
-        return AlreadyAnswered(issue_id)
-    if issue.state != State.RESOLVED or issue.fixed_state != "asked":
-        return AlreadyAnswered(issue_id)
-    writes.confirm_fixed(conn, issue_id, user_id, now)
-    return FixConfirmed(reload(conn, issue_id))
+    if reporter:
+        ratings.settle(conn, issue_id, user_id, answer, now)
+    after = reload(conn, issue_id)
+    if before != answer:
+        enqueue(conn, notifier.card_edit(after), now)
+    return FixRated(after, answer, before)

@@ -40,7 +40,7 @@ from bot.issues.service.results import (
     SlaInvalid,
     SlaSet,
 )
-from bot.issues.store import followup, owners, reads
+from bot.issues.store import followup, owners, reads, voices
 from bot.issues.store.reads import Board, Prompt, Sla
 from bot.issues.store.records import Issue, IssueSummary, NewIssue, Scope, load_issue
 
@@ -223,11 +223,11 @@ class IssueService:
             origin,
         )
 
-    async def answer_fixed(self, origin: Origin, issue_id: int, fixed: bool) -> FixedAnswer:
-        """The reporter's answer to "Fixed?"."""
+    async def answer_fixed(self, origin: Origin, issue_id: int, answer: str) -> FixedAnswer:
+        """An answer to "Fixed?" (fixed | partly | not_fixed) by the reporter or a follower."""
         now, user = self._clock(), origin.user_id
         return await self._write(
-            lambda conn: changing.answer_fixed(conn, self._notifier, issue_id, fixed, user, now),
+            lambda conn: changing.answer_fixed(conn, self._notifier, issue_id, answer, user, now),
             origin,
         )
 
@@ -300,6 +300,16 @@ class IssueService:
             lambda conn: reads.set_sla(conn, community_id, days), update_id=origin.update_id
         )
         return SlaSet(community_id, days)
+
+    async def follow_threshold(self, community_id: int) -> int:
+        return await self._db.run(lambda conn: voices.threshold(conn, community_id))
+
+    async def set_follow_threshold(self, origin: Origin, community_id: int, followers: int) -> None:
+        """The caller's permission was checked by the scope resolver (Action.SET_FOLLOW)."""
+        await self._db.transaction(
+            lambda conn: voices.set_threshold(conn, community_id, followers),
+            update_id=origin.update_id,
+        )
 
     async def follow_up(self, now: datetime, today: str) -> FollowUp | None:
         """Overdue reminders, automatic escalation and "fixed by silence", once per local day

@@ -23,7 +23,7 @@ from bot.issues.service.results import (
     ReportingAnyway,
     ReportThrottled,
 )
-from bot.issues.store import evidence, writes
+from bot.issues.store import evidence, voices, writes
 from bot.issues.store.records import HistoryEntry, Issue, IssueEvent, NewIssue, load_issue, reload
 
 
@@ -101,4 +101,20 @@ def follow(
     after = reload(conn, issue_id)
     entry = HistoryEntry(now, user_id, "follow", None, None, None)
     tell(conn, notifier, IssueEvent(after, entry, ()), now)
-    return NowFollowing(after)
+    return NowFollowing(_many_voices(conn, notifier, after, now))
+
+
+def _many_voices(
+    conn: sqlite3.Connection, notifier: Notifier, issue: Issue, now: datetime
+) -> Issue:
+    """At the community's threshold of followers (the reporter not counted) a minor issue
+    becomes major: the history says why, everyone is told, and it joins the meeting's agenda."""
+    followers = len([f for f in issue.followers if f != issue.reporter_id])
+    if issue.priority != "minor" or followers < voices.threshold(conn, issue.community_id):
+        return issue
+    entry = voices.make_major(conn, issue.id, followers, now)
+    if entry is None:
+        return issue
+    after = reload(conn, issue.id)
+    tell(conn, notifier, IssueEvent(after, entry, issue.audience), now)
+    return after

@@ -138,8 +138,13 @@ Recategorizing: TypeAlias = Recategorized | NotPermitted | IssueClosed | IssueMi
 
 
 @dataclass(frozen=True)
-class FixConfirmed:
+class FixRated:
+    """An answer to "Fixed?" counted: `answer` fixed | partly | not_fixed (a follower's 👎, or
+    the reporter's own before it reopened), and the one it replaced (None: the first)."""
+
     issue: Issue
+    answer: str
+    before: str | None
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,14 @@ class AlreadyAnswered:
     issue_id: int
 
 
-FixedAnswer: TypeAlias = FixConfirmed | IssueChanged | AlreadyAnswered
+@dataclass(frozen=True)
+class NotAsked:
+    """ "Fixed?" answered by someone who neither reported nor follows the issue."""
+
+    issue_id: int
+
+
+FixedAnswer: TypeAlias = FixRated | IssueChanged | AlreadyAnswered | NotAsked
 
 
 # -- settings and the daily job -----------------------------------------------------------------

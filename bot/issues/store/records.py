@@ -4,7 +4,7 @@ one-line summary, a report not yet stored, and the reading of these from their r
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -55,6 +55,7 @@ class Issue:
     assignee_id: int | None = None  # and the person, if one was named
     due_date: str | None = None  # the promised local date, YYYY-MM-DD
     past_due: bool = False  # the promise is broken (set by the 09:00 follow-up)
+    ratings: tuple[int, int, int] = (0, 0, 0)  # "Fixed?" of this resolution: 👍, 🤏, 👎
     photos: tuple[str, ...] = ()
     followers: tuple[int, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
@@ -196,8 +197,8 @@ def _issue_row(
         iid, community_id, grid_id, chat_id, card_id, reporter_id, bool(anonymous), text,
         category, priority, state, location_text, latitude, longitude, voice, solution, reason,
         duplicate_of, datetime.fromisoformat(created), datetime.fromisoformat(updated),
-        from_ts(resolved), fixed_state, body, assignee_id, due_date, bool(past_due), photos,
-        followers, history,
+        from_ts(resolved), fixed_state, body, assignee_id, due_date, bool(past_due),
+        photos=photos, followers=followers, history=history,
     )  # fmt: skip
 
 
@@ -226,7 +227,18 @@ def load_issue(conn: sqlite3.Connection, issue_id: int) -> Issue | None:
             (issue_id,),
         )
     )
-    return _issue_row(row, photos, followers, history)
+    issue = _issue_row(row, photos, followers, history)
+    if issue.resolved_at is None:
+        return issue
+    counts = dict(
+        conn.execute(
+            "SELECT answer, count(*) FROM issue_ratings WHERE issue_id = ? AND resolved_at = ?"
+            " GROUP BY answer",
+            (issue_id, row[20]),
+        ).fetchall()
+    )
+    ratings = (counts.get("fixed", 0), counts.get("partly", 0), counts.get("not_fixed", 0))
+    return replace(issue, ratings=ratings)
 
 
 def reload(conn: sqlite3.Connection, issue_id: int) -> Issue:

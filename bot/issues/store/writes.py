@@ -239,9 +239,3 @@ def add_follower(conn: sqlite3.Connection, issue_id: int, user_id: int, now: dat
         (issue_id, user_id, ts(now)),
     )
     return cursor.rowcount == 1
-
-
-def confirm_fixed(conn: sqlite3.Connection, issue_id: int, user_id: int, now: datetime) -> None:
-    """The reporter's "fixed": the question is settled, nothing else changes."""
-    conn.execute("UPDATE issues SET fixed_state = 'fixed' WHERE id = ?", (issue_id,))
-    add_history(conn, issue_id, now, user_id, "confirmed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.issues.views.cards import (
     CARD_COMMANDS,
+    FIXED_ANSWERS,
     HISTORY_KEPT,
     HISTORY_LIMIT,
     MODERATOR,
@@ -48,6 +49,7 @@ __all__ = [
     "CATEGORY_NAMES",
     "DUPLICATE",
     "FIXED",
+    "FIXED_ANSWERS",
     "HISTORY_KEPT",
     "HISTORY_LIMIT",
     "ISSUE",

@@ -91,6 +91,10 @@ def history_text(
         "merged": t._("{who} merged {note} into this issue"),
         "category": t._("{who} set the category to {note}"),
         "confirmed": t._("the reporter confirmed it is fixed"),
+        "partly": t._("the reporter says it is partly fixed"),
+        "many_voices": t._(
+            "{note} neighbours have it too: now a major matter, on the meeting's agenda"
+        ),
         "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
         "add": t._("{who} added: {note}"),
         "assign": t._("{who} assigned it to {note}"),
@@ -168,6 +172,9 @@ def _body(t: Translator, issue: Issue, names: Names, public: bool) -> list[str]:
         body.append(owner)
     if issue.state == State.RESOLVED and issue.solution:
         body.append(t._("✅ Solution: {solution}").format(solution=esc(issue.solution)))
+    rated = ratings_line(t, issue)
+    if rated is not None:
+        body.append(rated)
     if issue.state == State.REJECTED:
         if issue.duplicate_of is not None:
             body.append(t._("🔁 Duplicate of #{id}").format(id=issue.duplicate_of))
@@ -276,20 +283,39 @@ def event_text(t: Translator, event: IssueEvent, names: Names, *, public: bool) 
     return text
 
 
-def fixed_question(t: Translator, issue: Issue) -> tuple[str, InlineKeyboardMarkup]:
-    text = t._(
-        "<b>#{id} was marked resolved.</b>\nSolution: {solution}\nIs it fixed? "
-        "If you don't answer within 7 days, I'll count it as fixed."
-    ).format(id=issue.id, solution=esc(issue.solution or ""))
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                keyboards.button(t.p_("button", "👍 Fixed"), FIXED, "yes", issue.id),
-                keyboards.button(t.p_("button", "👎 Not fixed"), FIXED, "no", issue.id),
-            ]
-        ]
+FIXED_ANSWERS = ("fixed", "partly", "not_fixed")
+
+
+def fixed_question(
+    t: Translator, issue: Issue, *, reporter: bool, chosen: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Fixed?" to the reporter and every follower: three answers, the chosen one marked ✓;
+    only the reporter's silence counts as fixed after 7 days."""
+    text = t._("<b>#{id} was marked resolved.</b>\nSolution: {solution}\nIs it fixed?").format(
+        id=issue.id, solution=esc(issue.solution or "")
     )
-    return text, markup
+    if reporter:
+        text += " " + t._("If you don't answer within 7 days, I'll count it as fixed.")
+    labels = {
+        "fixed": t.p_("button", "👍 Fixed"),
+        "partly": t.p_("button", "🤏 Partly"),
+        "not_fixed": t.p_("button", "👎 Not fixed"),
+    }
+    row = [
+        keyboards.button(("✓ " if key == chosen else "") + labels[key], FIXED, key, issue.id)
+        for key in FIXED_ANSWERS
+    ]
+    return text, InlineKeyboardMarkup([row])
+
+
+def ratings_line(t: Translator, issue: Issue) -> str | None:
+    """评价 8👍 2🤏 1👎 on a resolved card, once someone answered "Fixed?"."""
+    fixed, partly, not_fixed = issue.ratings
+    if issue.state != State.RESOLVED or not (fixed or partly or not_fixed):
+        return None
+    return t._("Rated {fixed}👍 {partly}🤏 {not_fixed}👎").format(
+        fixed=fixed, partly=partly, not_fixed=not_fixed
+    )
 
 
 def urgent_alert(t: Translator, issue: Issue, names: Names, where: str) -> str:
