@@ -11,8 +11,14 @@ from typing import Any
 _ISSUES = (
     "SELECT i.id, i.state, i.solution, i.reason, i.category, i.text, i.created_at,"
     " i.updated_at, i.location_text, i.latitude, i.longitude, c.name, i.priority, g.name,"
-    " (SELECT count(*) FROM issue_followers f WHERE f.issue_id = i.id), i.resolved_at"
-    " FROM issues i JOIN communities c ON c.id = i.community_id"
+    " (SELECT count(*) FROM issue_followers f WHERE f.issue_id = i.id), i.resolved_at,"
+    " i.body, i.due_date, i.past_due AND i.state IN ('open', 'escalated'),"
+    + ", ".join(
+        f"(SELECT count(*) FROM issue_ratings r WHERE r.issue_id = i.id"
+        f" AND r.resolved_at = i.resolved_at AND r.answer = '{answer}')"
+        for answer in ("fixed", "partly", "not_fixed")
+    )
+    + " FROM issues i JOIN communities c ON c.id = i.community_id"
     " JOIN grids g ON g.id = i.grid_id"
     " WHERE ? IS NULL OR i.community_id = ? ORDER BY i.id"
 )
@@ -41,7 +47,8 @@ def community_names(conn: sqlite3.Connection) -> list[str]:
 
 def issue_rows(conn: sqlite3.Connection, community: int | None) -> list[tuple[Any, ...]]:
     """id, state, solution, reason, category, text, created, updated, place, lat, long,
-    community, priority, grid, followers, resolved — of one community, or of all (None)."""
+    community, priority, grid, followers, resolved, body, due date, overdue, and the answers
+    to "Fixed?" of its resolution (👍, 🤏, 👎) — of one community, or of all (None)."""
     return [tuple(r) for r in conn.execute(_ISSUES, (community, community))]
 
 

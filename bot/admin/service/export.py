@@ -2,8 +2,10 @@
 
 Issues use the Open311 GeoReport v2 field names where they apply (service_request_id, status,
 status_notes, service_name, service_code, description, requested_datetime, updated_datetime,
-address, lat, long, agency_responsible), so a city system can take them; Mulin's own fields
-follow with a `mulin_` prefix. Times are ISO 8601 in MULIN_TZ. It reads the database file
+address, lat, long, agency_responsible: the body that answers for it, else the community;
+expected_datetime: the end of the promised day), so a city system can take them; Mulin's own
+fields follow with a `mulin_` prefix (the answers to "Fixed?" as mulin_rated_fixed, _partly,
+_not_fixed). Times are ISO 8601 in MULIN_TZ. It reads the database file
 read-only, so it may run beside the bot.
 """
 
@@ -14,20 +16,21 @@ import io
 import json
 import re
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.admin import store
 from bot.core.i18n import Catalogs, Translator
-from bot.issues.service import category_name
+from bot.issues.service import body_name, category_name
 
 ISSUE_FIELDS = (
     "service_request_id", "status", "status_notes", "service_name", "service_code",
     "description", "requested_datetime", "updated_datetime", "address", "lat", "long",
-    "agency_responsible", "mulin_state", "mulin_priority", "mulin_grid", "mulin_followers",
-    "mulin_resolved_datetime",
+    "agency_responsible", "expected_datetime", "mulin_state", "mulin_priority", "mulin_grid",
+    "mulin_followers", "mulin_resolved_datetime", "mulin_overdue", "mulin_rated_fixed",
+    "mulin_rated_partly", "mulin_rated_not_fixed",
 )  # fmt: skip
 ACTIVITY_FIELDS = (
     "id", "community", "title", "description", "start", "end", "place", "capacity",
@@ -44,6 +47,13 @@ class ExportError(Exception):
 
 def _when(text: str | None, tz: ZoneInfo) -> str | None:
     return datetime.fromisoformat(text).astimezone(tz).isoformat() if text else None
+
+
+def _end_of(day: str | None, tz: ZoneInfo) -> str | None:
+    """A promised day as Open311's expected_datetime: its last second, local time."""
+    if not day:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(23, 59, 59), tzinfo=tz).isoformat()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -64,7 +74,8 @@ def _community_id(conn: sqlite3.Connection, name: str | None) -> int | None:
 
 def _issue(row: tuple[Any, ...], tz: ZoneInfo, t: Translator) -> dict[str, Any]:
     (iid, state, solution, reason, category, text, created, updated, place, lat, lon,
-     community, priority, grid, followers, resolved) = row  # fmt: skip
+     community, priority, grid, followers, resolved, body, due, overdue, fixed, partly,
+     not_fixed) = row  # fmt: skip
     notes = solution if state == "resolved" else reason if state == "rejected" else None
     return {
         "service_request_id": str(iid),
@@ -78,12 +89,17 @@ def _issue(row: tuple[Any, ...], tz: ZoneInfo, t: Translator) -> dict[str, Any]:
         "address": place or f"{community} {grid}",
         "lat": lat,
         "long": lon,
-        "agency_responsible": community,
+        "agency_responsible": body_name(t, body) if body else community,
+        "expected_datetime": _end_of(due, tz),
         "mulin_state": state,
         "mulin_priority": priority,
         "mulin_grid": grid,
         "mulin_followers": followers,
         "mulin_resolved_datetime": _when(resolved, tz),
+        "mulin_overdue": bool(overdue),
+        "mulin_rated_fixed": fixed,
+        "mulin_rated_partly": partly,
+        "mulin_rated_not_fixed": not_fixed,
     }
 
 
