@@ -3,8 +3,11 @@
 Same base URL, same rate limiter (`AIORateLimiter(max_retries=3)`: 30 messages/s overall,
 20/min per group), sequential update processing (`concurrent_updates(False)`), long polling
 with PTB's defaults and the same allowed updates, the same logging set-up as `python -m bot
-run`. A text is answered with itself (quoted in groups, as Mulin quotes there); a button press
-is answered with an empty answerCallbackQuery.
+run`. A text is answered with itself (quoted in groups, as Mulin quotes there), and so is a
+caption (a photo's, as text): the messages Mulin answers, not an album's uncaptioned photos,
+which Mulin adds to the report of the album's captioned one without a word (the benchmark's
+`report_photos`), so both bots answer the same updates. A button press is answered with an
+empty answerCallbackQuery.
 
 `python -m bench.echo --api-url URL --token T [--overall-rate N]`
 """
@@ -32,9 +35,10 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    if message is None or message.text is None:
+    said = None if message is None else message.text or message.caption
+    if message is None or said is None:
         return
-    await message.reply_text(message.text, do_quote=message.chat.type != ChatType.PRIVATE)
+    await message.reply_text(said, do_quote=message.chat.type != ChatType.PRIVATE)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,7 +63,7 @@ def build(api_url: str, token: str, overall_rate: float | None = None) -> Applic
         .concurrent_updates(False)
         .build()
     )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT | filters.CAPTION, echo))
     app.add_handler(CallbackQueryHandler(answer))
     return app
 

@@ -7,6 +7,9 @@ needs that /_emulator/ lacks (under /_bench/):
 - updates are queued in bulk (thousands in one call, optionally at a fixed rate), each with
   the moment it was queued and the key its reply will carry: the message id for a message,
   the callback query id for a button press;
+- a photo of an album is a message as Emulator.send_album makes it (a stored photo with its
+  PhotoSize ladder, the media_group_id, a caption with its /command entity), only tiny (8×8),
+  one update a call, so that each photo gets its own time and key;
 - users and groups are made in bulk, groups optionally with the bot already a member
   (no my_chat_member update: for a set-up whose registrations are written straight to the
   bot's database);
@@ -28,7 +31,8 @@ from aiohttp import web
 from emulator import Emulator, Message
 from emulator.__main__ import serve_until_signalled
 from emulator.formatting import auto_entities
-from emulator.state import MEMBER
+from emulator.images import sample_png
+from emulator.state import MEMBER, World
 from emulator.wire import user_json
 
 PREFIX = "/_bench"
@@ -45,6 +49,10 @@ SEND_METHODS = frozenset(
         "forwardMessage",
     }
 )
+
+
+PHOTO_SIDE = 8  # the bench's photos: a few bytes, enough for a PhotoSize
+BENCH_PHOTO = sample_png(PHOTO_SIDE, PHOTO_SIDE)
 
 
 class TimedRequests(list[tuple[str, dict[str, Any]]]):
@@ -65,6 +73,18 @@ def _reply(body: Any, status: int = 200) -> web.Response:
         status=status,
         content_type="application/json",
     )
+
+
+def photo_fields(world: World, caption: str | None, media_group_id: str) -> dict[str, Any]:
+    """A user's album photo as Emulator.send_album builds it (the photo stored in its
+    renditions, the caption as the apps send it), from the emulator's public pieces."""
+    photo = world.store_file(BENCH_PHOTO, kind="photo", width=PHOTO_SIDE, height=PHOTO_SIDE)
+    fields: dict[str, Any] = {"photo": photo, "media_group_id": media_group_id}
+    if caption is not None:
+        fields.update(
+            caption=caption, caption_html=caption, caption_entities=auto_entities(caption)
+        )
+    return fields
 
 
 def _reply_to(params: dict[str, Any]) -> int | None:
@@ -125,22 +145,20 @@ class BenchRoutes:
             ids.append(chat.id)
         return _reply({"ids": ids})
 
-    def _push(self, action: list[Any]) -> tuple[int, int | str]:
-        """Queue one update; (update id, the key its reply carries)."""
+    def _push(self, action: list[Any], albums: dict[str, str]) -> tuple[int, int | str]:
+        """Queue one update; (update id, the key its reply carries). `albums`: the media
+        group id given to each album key of this call's photos."""
         kind, user_id, chat_id = action[0], int(action[1]), int(action[2])
         user = self.emu.world.users[user_id]
         if kind == "send":
             text = str(action[3])
-            message = self.emu.world.add_message(
-                self._prepared(user, chat_id),
-                from_user=user,
-                text=text,
-                html=text,
-                entities=auto_entities(text),
-            )
-            self.emu.backend.queue_message(message)
-            pending = self.emu.update_queue.pending
-            return (pending[-1].update_id if pending else 0), message.message_id
+            return self._queue(user, chat_id, text=text, html=text, entities=auto_entities(text))
+        if kind == "photo":
+            key = str(action[4])
+            if key not in albums:
+                albums[key] = self.emu.world.next_media_group_id()
+            caption = None if action[3] is None else str(action[3])
+            return self._queue(user, chat_id, **photo_fields(self.emu.world, caption, albums[key]))
         if kind == "press":
             message = self.emu.message(chat_id, int(action[3]))
             callback = self.emu.backend.new_callback(user, message, str(action[4]))
@@ -155,6 +173,15 @@ class BenchRoutes:
             return (update.update_id if update else 0), callback.query_id
         raise web.HTTPBadRequest(text=f"unknown action {kind!r}")
 
+    def _queue(self, user: Any, chat_id: int, **fields: Any) -> tuple[int, int]:
+        """A user's message, delivered to the bot: (its update id, its message id)."""
+        message = self.emu.world.add_message(
+            self._prepared(user, chat_id), from_user=user, **fields
+        )
+        self.emu.backend.queue_message(message)
+        pending = self.emu.update_queue.pending
+        return (pending[-1].update_id if pending else 0), message.message_id
+
     def _prepared(self, user: Any, chat_id: int) -> Any:
         """The chat's state, with the sender in it as the emulator's send() would have it."""
         state = self.emu.world.chat_state(chat_id)
@@ -165,12 +192,15 @@ class BenchRoutes:
         return state
 
     async def enqueue(self, request: web.Request) -> web.Response:
-        """{"actions": [["send", user, chat, text] | ["press", user, chat, message, data]],
-        "rate": per second | null} → [[queued at, update id, key], ...] once all are queued."""
+        """{"actions": [["send", user, chat, text] | ["press", user, chat, message, data] |
+        ["photo", user, chat, caption | null, album key]], "rate": per second | null} →
+        [[queued at, update id, key], ...] once all are queued. The photos of one album key
+        share a media_group_id, fresh for each call (each bot's run gets albums of its own)."""
         body = await self._body(request)
         actions: list[list[Any]] = body["actions"]
         rate = body.get("rate")
         out: list[list[Any]] = []
+        albums: dict[str, str] = {}
         loop = asyncio.get_running_loop()
         start = loop.time()
         for i, action in enumerate(actions):
@@ -179,7 +209,7 @@ class BenchRoutes:
                 delay = due - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            update_id, key = self._push(action)
+            update_id, key = self._push(action, albums)
             out.append([time.monotonic(), update_id, key])
         return _reply({"queued": out})
 

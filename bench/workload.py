@@ -3,22 +3,34 @@
 Fixed by a seed, so that the echo bot and Mulin are fed exactly the same updates.
 
 - Community A (西安村): `groups_a` registered groups, one grid each. Its groups get /report
-  (one-line, by residents who have not started the bot), "me too" presses on issue cards
+  (one-line, by residents who have not started the bot), albums reported with photos
+  (`report_photos`: 3 photos sent together, one update each sharing a media_group_id, the
+  first captioned "/report <text>"; Mulin's card answers that one, the other two join the
+  issue without a reply, its card edited to count them), "me too" presses on issue cards
   raised during set-up, and /board. Per group and window at most 20 messages from the bot
-  (cards, replies, card edits), Telegram's limit for one group per minute.
+  (cards, replies, card edits), Telegram's limit for one group per minute: an album counts 3
+  (its card, and at most a card edit for each photo that joins it), the others 1; every item
+  goes to the least loaded group, so the standard mix fills each group of A to exactly 20 (a
+  warning when a --mix exceeds it).
 - Community B (鸿塔社区): `groups_b` groups; an activity is published there during set-up
   and its cards get the sign-up presses (party 1–3).
 - `private` residents who sent /start during set-up send /issue N and /board in private.
+
+The counts are of items, one update each but an album's ALBUM_PHOTOS; the script keeps an
+album's updates together and in order, as Telegram delivers them, and never ends on one (its
+silent photos are taken in before the last answer: see matching.py).
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.issues.rules.similarity import bigrams, jaccard
 
+from .matching import is_silent
 from .procs import SUPERADMIN_ID
 
 COMMUNITY_A = "西安村"
@@ -31,17 +43,32 @@ PRIVATE_BASE = 2_000_000
 REPORTER_BASE = 3_000_000
 FOLLOWER_BASE = 4_000_000
 JOINER_BASE = 5_000_000
+PHOTOGRAPHER_BASE = 6_000_000
 
-# The script of 5,000 updates; smaller runs scale every share down.
+# The script of 5,000 updates in items (an album is ALBUM_PHOTOS updates); smaller runs scale
+# every share down. Group messages in A: 60 × 3 + 90 + 180 + 450 = 45 groups × 20.
 SHARES = {
-    "report": 270,  # /report <text> in a group of A: 6 a group
+    "report": 90,  # /report <text> in a group of A: 3 a group, in the groups with one album
+    "report_photos": 60,  # an album with "/report <text>": 2 in 15 groups of A, 1 in the rest
     "board_group": 180,  # /board in a group of A: 4 a group
     "metoo": 450,  # "me too" on a set-up issue card in A: 10 a group
     "signup": 1500,  # sign-up presses on the activity cards in B
     "issue": 2000,  # /issue N in private
     "board_private": 600,  # /board in private
 }
-SHARES_TOTAL = sum(SHARES.values())
+ALBUM_PHOTOS = 3
+UPDATES_PER_ITEM = {"report_photos": ALBUM_PHOTOS}  # the other kinds: one update an item
+# What one item may cost in bot messages to its group (the 20 a window's budget).
+GROUP_COST = {"report_photos": 1 + (ALBUM_PHOTOS - 1), "report": 1, "board_group": 1, "metoo": 1}
+GROUP_BUDGET = 20
+
+
+def updates_of(counts: dict[str, int]) -> int:
+    """How many updates `counts` items make."""
+    return sum(n * UPDATES_PER_ITEM.get(kind, 1) for kind, n in counts.items())
+
+
+SHARES_TOTAL = updates_of(SHARES)
 
 _BUILDINGS = [f"{n}号楼" for n in range(1, 41)] + [f"{n}栋" for n in range(1, 21)]
 _PLACES = [
@@ -81,8 +108,9 @@ def report_texts(rng: random.Random, count: int, others: Sequence[str] = ()) -> 
 
 
 def shares(total: int) -> dict[str, int]:
+    """The standard mix scaled to `total` updates (the rounding's rest goes to /issue)."""
     counts = {kind: total * n // SHARES_TOTAL for kind, n in SHARES.items()}
-    counts["issue"] += total - sum(counts.values())
+    counts["issue"] += total - updates_of(counts)
     return counts
 
 
@@ -107,11 +135,14 @@ class Cast:
         ]
         users += [(FOLLOWER_BASE + i, f"邻居{i}", "zh-hans") for i in range(counts["metoo"])]
         users += [(JOINER_BASE + i, f"报名人{i}", "zh-hans") for i in range(counts["signup"])]
+        albums = -(-counts["report_photos"] // 2)  # two albums each, as the reporters
+        users += [(PHOTOGRAPHER_BASE + i, f"拍照人{i}", "zh-hans") for i in range(albums)]
         return users
 
     @staticmethod
     def reporters(counts: dict[str, int]) -> int:
-        return -(-counts["report"] // 2)  # two reports each: far below 5 an hour
+        """Two reports each (far below 5 an hour); /board in groups is sent by them too."""
+        return -(-max(counts["report"], counts["board_group"]) // 2)
 
     def group_titles(self) -> list[tuple[str, str, str]]:
         """(title, community, grid) of every group, A's first."""
@@ -133,6 +164,65 @@ class Board:
     activity_cards: dict[int, tuple[int, list[str]]]  # B group → (message, sign-up data by party)
 
 
+Unit = tuple[str, list[list[object]]]  # a kind and its updates' actions (an album: several)
+
+
+class Placer:
+    """Puts each item of community A in its least loaded group (the first of equals), loads
+    counted in bot messages (GROUP_COST), so that no group exceeds its budget needlessly."""
+
+    def __init__(self, groups: Sequence[int]) -> None:
+        self.groups = list(groups)
+        self.load = [0] * len(self.groups)
+        self.placed: dict[tuple[str, int], int] = {}  # (kind, group) → items placed there
+
+    def place(self, kind: str) -> tuple[int, int]:
+        """(the group, how many items of `kind` it had before this one)."""
+        at = min(range(len(self.groups)), key=lambda g: (self.load[g], g))
+        self.load[at] += GROUP_COST[kind]
+        group = self.groups[at]
+        before = self.placed.get((kind, group), 0)
+        self.placed[(kind, group)] = before + 1
+        return group, before
+
+
+def album(user: int, group: int, caption: str, key: str) -> list[list[object]]:
+    """An album as Telegram delivers it: one update a photo, the caption on the first."""
+    captions = [caption] + [None] * (ALBUM_PHOTOS - 1)
+    return [["photo", user, group, text, key] for text in captions]
+
+
+def group_units(
+    counts: dict[str, int], groups_a: Sequence[int], board: Board, texts: Sequence[str]
+) -> list[Unit]:
+    """Community A's items, the costliest first so that the cheap ones fill the gaps."""
+    placer = Placer(groups_a)
+    units: list[Unit] = []
+    for i in range(counts["report_photos"]):
+        group, _ = placer.place("report_photos")
+        caption = f"/report {texts[counts['report'] + i]}"
+        units.append(("report_photos", album(PHOTOGRAPHER_BASE + i // 2, group, caption, f"a{i}")))
+    for i in range(counts["report"]):
+        group, _ = placer.place("report")
+        units.append(("report", [["send", REPORTER_BASE + i // 2, group, f"/report {texts[i]}"]]))
+    for i in range(counts["board_group"]):
+        group, _ = placer.place("board_group")
+        units.append(("board_group", [["send", REPORTER_BASE + i // 2, group, "/board"]]))
+    for i in range(counts["metoo"]):
+        group, before = placer.place("metoo")
+        cards = board.issue_cards[group]
+        message_id, data, _ = cards[before % len(cards)]
+        units.append(("metoo", [["press", FOLLOWER_BASE + i, group, message_id, data]]))
+    if max(placer.load, default=0) > GROUP_BUDGET:
+        logging.getLogger("bench").warning(
+            "up to %d bot messages in one group of A: beyond Telegram's %d a minute, the "
+            "rate limiter paces that group",
+            max(placer.load),
+            GROUP_BUDGET,
+        )
+    return units
+
+
 def script(
     cast: Cast,
     counts: dict[str, int],
@@ -140,33 +230,35 @@ def script(
     board: Board,
     texts: Sequence[str],
 ) -> tuple[list[list[object]], list[str]]:
-    """The window's updates, shuffled (the same for every bot), and the kind of each."""
+    """The window's updates, shuffled (the same for every bot), and the kind of each; an
+    album's photos stay together, in order, and the script does not end on an album."""
     rng = random.Random(cast.seed + 1)
-    actions: list[tuple[str, list[object]]] = []
-    for i in range(counts["report"]):
-        group = groups_a[i % len(groups_a)]
-        reporter = REPORTER_BASE + i // 2
-        actions.append(("report", ["send", reporter, group, f"/report {texts[i]}"]))
-    for i in range(counts["board_group"]):
-        group = groups_a[i % len(groups_a)]
-        actions.append(("board_group", ["send", REPORTER_BASE + i // 2, group, "/board"]))
-    for i in range(counts["metoo"]):
-        group = groups_a[i % len(groups_a)]
-        cards = board.issue_cards[group]
-        message_id, data, _ = cards[(i // len(groups_a)) % len(cards)]
-        actions.append(("metoo", ["press", FOLLOWER_BASE + i, group, message_id, data]))
+    units = group_units(counts, groups_a, board, texts)
     b_groups = sorted(board.activity_cards)
     for i in range(counts["signup"]):
         group = b_groups[i % len(b_groups)]
         message_id, buttons = board.activity_cards[group]
         data = buttons[i % len(buttons)]
-        actions.append(("signup", ["press", JOINER_BASE + i, group, message_id, data]))
+        units.append(("signup", [["press", JOINER_BASE + i, group, message_id, data]]))
     issues = sorted({n for cards in board.issue_cards.values() for _, _, n in cards})
     for _ in range(counts["issue"]):
         user = PRIVATE_BASE + rng.randrange(cast.private)
-        actions.append(("issue", ["send", user, user, f"/issue {rng.choice(issues)}"]))
+        units.append(("issue", [["send", user, user, f"/issue {rng.choice(issues)}"]]))
     for _ in range(counts["board_private"]):
         user = PRIVATE_BASE + rng.randrange(cast.private)
-        actions.append(("board_private", ["send", user, user, "/board"]))
-    rng.shuffle(actions)
-    return [a for _, a in actions], [k for k, _ in actions]
+        units.append(("board_private", [["send", user, user, "/board"]]))
+    rng.shuffle(units)
+    last = next((i for i in reversed(range(len(units))) if len(units[i][1]) == 1), None)
+    if last is not None:  # the silent photos are handled before the last answer
+        units.append(units.pop(last))
+    actions = [action for _, unit in units for action in unit]
+    kinds = [kind for kind, unit in units for _ in unit]
+    return actions, kinds
+
+
+def head(actions: Sequence[Sequence[object]], n: int) -> int:
+    """How many updates make the first `n`, or a few more so as not to split an album."""
+    n = min(n, len(actions))
+    while n < len(actions) and is_silent(actions[n]):
+        n += 1
+    return n
