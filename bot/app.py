@@ -44,6 +44,8 @@ from bot.issues.service import IssueService
 from bot.meetings import jobs as meeting_jobs
 from bot.meetings.service import MeetingService
 from bot.stats.service import StatsService
+from bot.weekly import jobs as weekly_jobs
+from bot.weekly.service import WeeklyService
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ async def _post_init(app: MulinApp) -> None:
     services.directory = DirectoryService(db)
     services.stats = StatsService(db, services.settings.tz)
     services.admin = AdminService(db, registry)
+    services.weekly = WeeklyService(db, people, tz)
     services.outbox = OutboxWorker(
         registry,
         app.bot,
@@ -127,7 +130,7 @@ async def _post_init(app: MulinApp) -> None:
     )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
-    for jobs in (activity_jobs, meeting_jobs, issue_jobs, housekeeping):
+    for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping):
         jobs.register(app)
 
 

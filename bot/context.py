@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the features' services are built by bot/app.py; core only n
     from bot.issues.service import IssueService
     from bot.meetings.service import MeetingService
     from bot.stats.service import StatsService
+    from bot.weekly.service import WeeklyService
 
 
 class Services:
@@ -47,6 +48,7 @@ class Services:
     started_at: float  # time.time() at start, for /health
     last_error: tuple[float, str] | None = None  # when, and the exception's type
     stats: StatsService
+    weekly: WeeklyService  # the weekly account (公开上榜)
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -108,6 +110,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def admin(self) -> AdminService:
         return self.bot_data.admin
+
+    @property
+    def weekly(self) -> WeeklyService:
+        return self.bot_data.weekly
 
     @property
     def t(self) -> Translator:

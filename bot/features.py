@@ -15,6 +15,7 @@ from bot.issues import handlers as issues
 from bot.meetings import handlers as meetings
 from bot.menu import handlers as menu
 from bot.stats import handlers as stats
+from bot.weekly import handlers as weekly
 
 FEATURES = (
     menu,
@@ -22,6 +23,7 @@ FEATURES = (
     moderation,
     additions,
     owners,
+    weekly,
     activities,
     meetings,
     directory,
@@ -43,6 +45,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     moderation.register(app)
     additions.register(app)
     owners.register(app)
+    weekly.register(app)
     activity_dialog.register(app)  # before /newactivity's one-line form
     activities.register(app)
     meetings.register(app)

@@ -319,6 +319,8 @@ ROWS: tuple[Row, ...] = (
         "⛔ 只有 #1 的反映人、点过“我也遇到”的邻居，以及网格员、物业和社区干部可以补充。",
     ),
     Row("body", "group", fixed("/body"), anyone, says("西安村的承办单位：物业、社区"), None),
+    Row("week", "group", fixed("/week"), anyone, says("公开上榜"), None),
+    Row("week-private", "private", fixed(f"/week {HOME}"), anyone, says("公开上榜 · 西安村"), None),
     Row(
         "body-add",
         "group",
@@ -342,6 +344,14 @@ ROWS: tuple[Row, ...] = (
         may(Action.PROMISE),  # #1 is assigned to 物业, to no person: roles alone decide
         says("承诺"),
         "⛔ 只有网格员、物业、社区干部和 #1 的承办人可以承诺完成日期。",
+    ),
+    Row(
+        "setfollow",
+        "group",
+        fixed("/setfollow 10"),
+        may(Action.SET_FOLLOW),
+        says("✅ 西安村：10 位邻居关注的问题将升为大事"),
+        "⛔ 只有西安村的社区干部可以修改。",
     ),
     Row(
         "setsla",

@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
-FEATURES = ("issues", "activities", "meetings", "directory", "stats", "admin", "menu")
+FEATURES = ("issues", "activities", "meetings", "directory", "stats", "admin", "menu", "weekly")
 COMPOSITION_ROOT = {"bot.app", "bot.features", "bot.context", "bot.__main__"}
 PURE_CORE = {"bot.core.roles", "bot.core.aware"}
 STDLIB_FOR_RULES = {
