@@ -1,5 +1,6 @@
 """Storage time of /board, /issue and /stats with a town's years of history: 100,000 issues and
-10,000 users in the database. Target: p99 under 20 ms each."""
+10,000 users in the database; then /board and the weekly account of one grid that holds all
+100,000 (the worst a grid can be). Target: p99 under 20 ms each."""
 
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ from bot.issues.rules.categories import CATEGORY_KEYS
 from bot.issues.store import reads
 from bot.issues.store.records import load_issue
 from bot.stats.service import Month, StatsService
+from bot.weekly import store as weekly_store
+from bot.weekly.rules import Window
 
 from .report import percentile, table
 
-DESCRIPTION = "p99 storage time of /board, /issue, /stats over 100,000 issues and 10,000 users"
+DESCRIPTION = (
+    "p99 storage time of /board, /issue, /stats over 100,000 issues and 10,000 users;"
+    " /board and the weekly account of one grid of 100,000"
+)
 TARGET_MS = 20.0
 
 
@@ -119,6 +125,58 @@ def populate(db: Path, issues: int, users: int, grids: int, communities: int = 2
     conn.close()
 
 
+def promise_some(db: Path) -> None:
+    """Owners and promised dates on the active issues, a third of them broken, as the
+    follow-through commands would leave them."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "UPDATE issues SET body = CASE id % 3 WHEN 0 THEN 'property' WHEN 1 THEN 'community'"
+            " ELSE '综合执法队' END, due_date = date(created_at, '+30 days'),"
+            " past_due = (id % 3 = 0) WHERE state IN ('open', 'escalated')"
+        )
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+async def one_grid(args: argparse.Namespace) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
+    """Every issue in one grid: /board and the weekly account of a week inside its history."""
+    with tempfile.TemporaryDirectory(prefix="mulin-scale-grid-") as tmp:
+        db = Path(tmp) / "grid.sqlite3"
+        await asyncio.to_thread(populate, db, args.issues, args.users, 1, 1)
+        await asyncio.to_thread(promise_some, db)
+        storage = await Registry.open(db)
+        database = storage.db
+        monday = datetime(2025, 6, 2, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+        cases = {
+            "board, one grid": lambda i: database.run(
+                lambda conn: reads.boards(conn, ("grid_id", 1))
+            ),
+            "weekly account, one grid": lambda i: database.run(
+                lambda conn: weekly_store.grid_week(
+                    conn, 1, Window.before(monday + timedelta(days=7 * (i % 20)))
+                )
+            ),
+        }
+        figures, rows = await measure(args.samples, cases)
+        await storage.close()
+    return figures, rows
+
+
+async def measure(
+    samples: int, cases: dict[str, Callable[[int], Coroutine[Any, Any, object]]]
+) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
+    figures: dict[str, float] = {}
+    rows = []
+    for name, call in cases.items():
+        took = await timed(samples, call)
+        p50, p99 = percentile(took, 50), percentile(took, 99)
+        figures[f"{name.replace(' ', '_').replace(',', '')}_p99_ms"] = p99
+        verdict = "ok" if p99 < TARGET_MS else f"MISSED (target < {TARGET_MS:.0f} ms)"
+        rows.append((name, f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", verdict))
+    return figures, rows
+
+
 async def timed(samples: int, call: object) -> list[float]:
     took = []
     for i in range(samples):
@@ -166,14 +224,12 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         }
         stats_store = _stats_store(storage)
         cases["stats"] = lambda i: stats_store(i % args.communities + 1)
-        rows = []
-        for name, call in cases.items():
-            took = await timed(args.samples, call)
-            p50, p99 = percentile(took, 50), percentile(took, 99)
-            figures[f"{name.replace(' ', '_')}_p99_ms"] = p99
-            verdict = "ok" if p99 < TARGET_MS else f"MISSED (target < {TARGET_MS:.0f} ms)"
-            rows.append((name, f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", verdict))
+        measured, rows = await measure(args.samples, cases)
+        figures |= measured
         await storage.close()
+    grid_figures, grid_rows = await one_grid(args)
+    figures |= grid_figures
+    rows += grid_rows
     title = (
         f"scale: {args.issues:,} issues, {args.users:,} users, {args.communities} communities,"
         f" {args.grids} grids"
