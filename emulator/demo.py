@@ -15,12 +15,15 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import MulinApp
+from bot.issues.jobs import run_followup
 from bot.meetings.jobs import run_meeting_reminder
+from bot.weekly.jobs import run_weekly
+from bot.weekly.rules import next_monday
 from emulator import Chat, Emulator, Message, User
 from emulator.harness import World, scripted_world
 
@@ -345,6 +348,40 @@ async def scene_evidence(d: Director) -> None:
     await d.photos("lin", group, 1, f"/close {found.group(1)} 垃圾已清运，分类点已冲洗消毒")
 
 
+async def scene_follow_through(d: Director) -> None:
+    """Follow-through: a promise made, missed, flagged on Monday's account, kept; "Fixed?" asked
+    of everyone affected."""
+    services = d.app.bot_data
+    group = next(c for c in d.chats.values() if c.type != "private")
+    d.scene("第十一幕 · 承诺与公开上榜  Scene 11 · a promise made, missed, flagged, kept")
+    await d.say("amei", group, "/report 小区北门一下雨就积水，老人孩子都过不去")
+    found = re.search(r"#(\d+)", d.last(group).text or "")
+    assert found, d.last(group).text
+    n = found.group(1)
+    await d.press("bo", d.last(group), "🙋 我也遇到")
+    await d.say("lin", group, f"/assign {n} 物业 @yang_wuye")
+    due = datetime.now(d.tz).date() + timedelta(days=1)
+    yang_dm = d.chats[d.people["yang"].id]
+    await d.say("yang", yang_dm, f"/promise {n} {due.isoformat()} 已联系施工队疏通排水管")
+    morning = datetime.combine(due + timedelta(days=1), time(9, 0), tzinfo=d.tz)
+    d.out(f"(the promised day passes: the 09:00 follow-up of {morning:%Y-%m-%d} runs)")
+    await run_followup(services, morning)
+    await d.settle()
+    monday = next_monday(morning, d.tz)
+    d.out(f"(Monday {monday:%Y-%m-%d} 09:00: the weekly account goes to every group)")
+    d.printing = False
+    await run_weekly(services, monday)
+    await d.settle()
+    d.printing = True
+    account = d.last(group)
+    d.out(f"[{group.title}] 🤖 睦邻: " + (account.text or "").replace("\n", "\n      "))
+    later = monday.date() + timedelta(days=3)
+    await d.say("yang", yang_dm, f"/promise {n} {later.isoformat()} 排水泵周四到货")
+    await d.say("yang", yang_dm, f"/close {n} 已疏通北门排水管并加装排水泵")
+    await d.press("amei", d.last(d.chats[d.people["amei"].id]), "👍 解决了")
+    await d.press("bo", d.last(d.chats[d.people["bo"].id]), "🤏 部分解决")
+
+
 SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_setup,
     scene_issues,
@@ -352,6 +389,7 @@ SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_meeting,
     scene_directory_and_stats,
     scene_evidence,
+    scene_follow_through,
 ]
 
 

@@ -295,7 +295,7 @@ def fixed_question(
         id=issue.id, solution=esc(issue.solution or "")
     )
     if reporter:
-        text += " " + t._("If you don't answer within 7 days, I'll count it as fixed.")
+        text += "\n" + t._("If you don't answer within 7 days, I'll count it as fixed.")
     labels = {
         "fixed": t.p_("button", "👍 Fixed"),
         "partly": t.p_("button", "🤏 Partly"),
