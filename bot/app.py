@@ -32,7 +32,8 @@ from bot.core.i18n import Catalogs, Translator
 from bot.core.registry import Registry
 from bot.delivery import housekeeping
 from bot.delivery.cards import CardRenderer
-from bot.delivery.ordering import PerChatProcessor
+from bot.delivery.inbox import Inbox
+from bot.delivery.ordering import Backlog, PerChatProcessor
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.transport import AiohttpRequest
 from bot.directory.service import DirectoryService
@@ -132,6 +133,25 @@ async def _post_init(app: MulinApp) -> None:
     await publish_commands(app, services.catalogs)
     for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping):
         jobs.register(app)
+    services.inbox = Inbox(db)
+    await _open_inbox(app, services.inbox)
+
+
+async def _open_inbox(app: MulinApp, inbox: Inbox) -> None:
+    """From now on every update is stored before it is queued; first, those a previous run
+    stored and never handled are queued again, in order, ahead of anything new."""
+    backlog = app.update_queue
+    assert isinstance(backlog, Backlog), "build_application installs the Backlog"
+    backlog.record = inbox.record
+    waiting = await inbox.unhandled()
+    if waiting:
+        log.info("inbox: %d updates received before a stop and not handled", len(waiting))
+    for payload in waiting:
+        update = Update.de_json(payload, app.bot)
+        if backlog.full():  # more than the queue holds: the rest are queued as room is made
+            app.create_task(backlog.put(update), name="inbox-replay")
+        else:
+            backlog.put_nowait(update)
 
 
 async def _post_stop(app: MulinApp) -> None:

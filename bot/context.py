@@ -20,6 +20,7 @@ from bot.core.roles import Actor
 if TYPE_CHECKING:  # the features' services are built by bot/app.py; core only names their types
     from bot.activities.service import ActivityService
     from bot.admin.service import AdminService
+    from bot.delivery.inbox import Inbox
     from bot.delivery.outbox import OutboxWorker
     from bot.directory.service import DirectoryService
     from bot.issues.service import IssueService
@@ -41,6 +42,7 @@ class Services:
     issues: IssueService
     people: Audience  # who the bot speaks to, in which language (bot/core/audience.py)
     outbox: OutboxWorker
+    inbox: Inbox
     activities: ActivityService
     meetings: MeetingService
     directory: DirectoryService

@@ -8,10 +8,11 @@ the limits fails in tests instead of in a real group.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,23 @@ class Fault:
 class FaultSwitches:
     def __init__(self) -> None:
         self._faults: dict[str, list[Fault]] = {}
+        self._held: set[str] = set()
+        self._released = asyncio.Event()
+        self._released.set()
+
+    def hold(self, methods: Iterable[str]) -> None:
+        """Calls of these methods wait, unanswered, until release(): the bot looks busy (its
+        sends in flight) while getUpdates goes on answering."""
+        self._held |= {m.lower() for m in methods}
+        self._released.clear()
+
+    def release(self) -> None:
+        self._held.clear()
+        self._released.set()
+
+    async def wait_if_held(self, method: str) -> None:
+        if method.lower() in self._held:
+            await self._released.wait()
 
     def add(self, method: str, fault: Fault) -> None:
         if fault.remaining < 1:

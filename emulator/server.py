@@ -132,6 +132,9 @@ class BotApiServer:
             if failure is not None:
                 raise failure
             assert call is not None
+            await self.faults.wait_if_held(method)
+            if not call.client_connected():  # the bot gave up (or died) while it was held
+                return self._drop(request)
             result = await handler(self.backend, call)
         except ApiFailure as exc:
             return self._fail(method, params, exc, request)

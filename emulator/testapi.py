@@ -586,6 +586,15 @@ class Emulator:
         """The next `count` calls of `method` get their connection closed without an answer."""
         self.faults.add(method, Fault(True, count))
 
+    def hold(self, *methods: str) -> None:
+        """Calls of `methods` (e.g. sendMessage) wait unanswered until release(); getUpdates goes
+        on, so the bot fetches updates it cannot finish handling. A call whose bot went away
+        meanwhile (killed) is dropped on release, never carried out."""
+        self.faults.hold(methods)
+
+    def release(self) -> None:
+        self.faults.release()
+
     def enforce_rate_limits(self, enabled: bool = True) -> None:
         self.rate_limits.enabled = enabled
         self.rate_limits.reset()

@@ -1,6 +1,7 @@
 """Forgetting what is no longer needed, once a day at 04:00 (MULIN_TZ, a quiet hour): the ids of
-handled updates (kept 14 days, to recognise a redelivery) and the outbox's sent messages (kept
-30 days, for inquiries). Both deletes run on the slow connection, off the event loop."""
+handled updates and the inbox's updates (kept 14 days, to recognise a redelivery) and the
+outbox's sent messages (kept 30 days, for inquiries). The deletes run on the slow connection,
+off the event loop."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ log = logging.getLogger(__name__)
 
 PRUNE_AT = time(4, 0)
 OUTBOX_KEEP = timedelta(days=30)
+INBOX_KEEP = timedelta(days=14)  # as long as a handled update's id is kept
 
 
 async def run_housekeeping(services: Services, now: datetime) -> tuple[int, int]:
     """(update ids forgotten, outbox messages forgotten)."""
+    await services.inbox.prune(now - INBOX_KEEP)
     updates = await services.db.prune_processed(now)
     messages = await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
     if updates or messages:

@@ -17,7 +17,7 @@ what is waiting stays with Telegram, which keeps it for a day and re-sends it af
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -40,12 +40,23 @@ def keys(update: object) -> list[int]:
     return sorted(found)
 
 
+Record = Callable[[Update], Awaitable[None]]
+
+
 class Backlog(asyncio.Queue[object]):
-    """PTB's update queue: bounded, and handing out an update only when a slot is free."""
+    """PTB's update queue: bounded, and handing out an update only when a slot is free. With
+    `record` set (bot/delivery/inbox.py), each update is stored before it is queued: PTB tells
+    Telegram a batch arrived only once all of it is queued."""
 
     def __init__(self, slots: asyncio.Semaphore, maxsize: int = BACKLOG) -> None:
         super().__init__(maxsize)
         self._slots = slots
+        self.record: Record | None = None
+
+    async def put(self, item: object) -> None:
+        if self.record is not None and isinstance(item, Update):
+            await self.record(item)
+        await super().put(item)
 
     async def get(self) -> object:
         await self._slots.acquire()
