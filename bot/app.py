@@ -28,6 +28,7 @@ from bot.context import CustomContext, Services
 from bot.core.audience import Audience
 from bot.core.commands import CommandSpec, Where, menu_commands
 from bot.core.db import Database
+from bot.core.dialogs import DialogPersistence
 from bot.core.i18n import Catalogs, Translator
 from bot.core.registry import Registry
 from bot.delivery import housekeeping
@@ -91,6 +92,7 @@ def build_application(settings: Settings) -> MulinApp:
         .get_updates_request(AiohttpRequest(pool_size=1))
         .concurrent_updates(processor)
         .update_queue(processor.backlog())
+        .persistence(DialogPersistence(settings.db_path))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -108,6 +110,8 @@ async def _post_init(app: MulinApp) -> None:
     services.started_at = time.time()
     services.catalogs.warm()
     services.db = db = await Database.open(services.settings.db_path)
+    if isinstance(app.persistence, DialogPersistence):
+        app.persistence.attach(db)
     services.registry = registry = await Registry.load(db)
     admins, tz = services.settings.admins, services.settings.tz
     services.people = people = Audience(registry, services.catalogs, admins)

@@ -288,6 +288,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             fallbacks=cancel,
             conversation_timeout=TIMEOUT_SECONDS,
             name="newactivity",
+            persistent=True,  # the step and the draft survive a restart (bot/core/dialogs.py)
             allow_reentry=True,
         )
     app.add_handler(conversation)

@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import CustomContext
+from bot.core.dialogs import DialogPersistence
 from bot.core.records import SeenUser
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,21 @@ async def track(update: Update, context: CustomContext) -> None:
 
 async def mark_done(update: Update, context: CustomContext) -> None:
     await context.db.mark_processed(update.update_id)
+    await keep_dialog(update, context)
     log_outcome(update, context, "ok")
+
+
+async def keep_dialog(update: Update, context: CustomContext) -> None:
+    """A dialog's step and draft are stored at the end of each update that may have moved it
+    (private chats, where the dialogs are), not only every minute: a crash loses no answer."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        return
+    persistence = context.application.persistence
+    if not isinstance(persistence, DialogPersistence):
+        return
+    if context.user_data or persistence.has_data(user.id):
+        await context.application.update_persistence()
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

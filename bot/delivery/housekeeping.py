@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
+from bot.core.dialogs import prune_dialogs
 from bot.delivery.outbox_store import OutboxStore
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,13 @@ log = logging.getLogger(__name__)
 PRUNE_AT = time(4, 0)
 OUTBOX_KEEP = timedelta(days=30)
 INBOX_KEEP = timedelta(days=14)  # as long as a handled update's id is kept
+DIALOG_KEEP = timedelta(days=1)  # a dialog's step and draft, long after its 30 minutes
 
 
 async def run_housekeeping(services: Services, now: datetime) -> tuple[int, int]:
     """(update ids forgotten, outbox messages forgotten)."""
     await services.inbox.prune(now - INBOX_KEEP)
+    await prune_dialogs(services.db, now - DIALOG_KEEP)
     updates = await services.db.prune_processed(now)
     messages = await OutboxStore(services.db).prune(now - OUTBOX_KEEP)
     if updates or messages:

@@ -260,5 +260,6 @@ def _conversation(
         fallbacks=[*cancel, *stray],
         conversation_timeout=TIMEOUT_SECONDS,
         name="report",
+        persistent=True,  # the step and the draft survive a restart (bot/core/dialogs.py)
         allow_reentry=True,
     )
