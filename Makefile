@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO := bot/locales/zh_CN/LC_MESSAGES/messages.mo bot/locales/en/LC_MESSAGES/messages.mo
 
-.PHONY: demo test run bench i18n lint clean
+.PHONY: demo test test-hours run bench i18n lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) on PATH"; exit 2; }
@@ -27,6 +27,11 @@ test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The time-sensitive tests with the clock moved to 00:30, 08:05, 09:00 and 23:59 local, on a
+# Monday and a 15th (needs libfaketime: apt-get install faketime). CI runs it after `make test`.
+test-hours: $(STAMP) $(MO)
+	$(BIN)/python scripts/clock_runs.py
 
 run: $(STAMP) $(MO)
 	$(BIN)/python -m bot run
