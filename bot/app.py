@@ -116,6 +116,7 @@ async def _post_init(app: MulinApp) -> None:
     admins, tz = services.settings.admins, services.settings.tz
     services.people = people = Audience(registry, services.catalogs, admins)
     services.issues = issues = IssueService(db, Notifier(registry, services.catalogs, admins))
+    await issues.prepare()
     services.activities = ActivityService(db, registry, people, admins)
     services.meetings = MeetingService(db, people, issues, tz, admins)
     services.directory = DirectoryService(db)

@@ -32,7 +32,10 @@ QUERIES = {
     "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
     "followers": "SELECT user_id FROM issue_followers WHERE issue_id = 5",
     "rate limit": RATE_LIMIT_SQL.replace("?", "3", 1).replace("?", "'2026'", 2).replace("?", "3"),
-    "near duplicates": "SELECT id, text FROM issues WHERE grid_id = 1 AND state IN ('open', 'escalated')",
+    "near duplicates": "SELECT b.issue_id, count(*), i.bigram_count FROM issue_bigrams b"
+    " JOIN issues i ON i.id = b.issue_id WHERE b.grid_id = 1 AND b.bigram IN"
+    ' (SELECT value FROM json_each(\'["路灯","灯不"]\')) GROUP BY b.issue_id HAVING count(*) >= 2',
+    "bigram index removal": "DELETE FROM issue_bigrams WHERE issue_id = 5",
     "agenda": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1 AND (i.state ="
     " 'escalated' OR (i.state = 'open' AND i.priority = 'major'))",
     "my issues": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.reporter_id = 3 LIMIT 30",
@@ -78,5 +81,7 @@ def test_no_full_scan(conn: sqlite3.Connection, name: str) -> None:
         if step.startswith("SCAN")
         # walking the partial index of pending messages reads only what is still to send
         and "USING INDEX outbox_pending_order" not in step
+        # the report's own bigrams, handed over as one JSON list: not a table
+        and not step.startswith("SCAN json_each")
     ]
     assert not scans, plan

@@ -61,3 +61,17 @@ def best_match(text: str, candidates: Iterable[tuple[int, str]]) -> tuple[int, f
         if best is None or score > best[1] or (score == best[1] and issue_id < best[0]):
             best = (issue_id, score)
     return best
+
+
+def best_by_counts(mine: int, shared: Iterable[tuple[int, int, int]]) -> tuple[int, float] | None:
+    """best_match from an index's counts: (issue id, bigrams shared, the issue's bigram count)
+    give |a ∩ b| and |a ∪ b| = |a| + |b| − |a ∩ b| without the texts; the same choice."""
+    best: tuple[int, float] | None = None
+    for issue_id, common, theirs in shared:
+        union = mine + theirs - common
+        score = common / union if union else 0.0
+        if score < THRESHOLD:
+            continue
+        if best is None or score > best[1] or (score == best[1] and issue_id < best[0]):
+            best = (issue_id, score)
+    return best

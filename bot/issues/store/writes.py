@@ -10,8 +10,8 @@ from datetime import datetime
 
 from bot.core.db import ts
 from bot.issues.rules import ratelimit
-from bot.issues.rules.similarity import best_match
 from bot.issues.rules.states import Command
+from bot.issues.store import signatures
 from bot.issues.store.records import HistoryEntry, Issue, NewIssue, reload
 
 
@@ -76,13 +76,9 @@ def next_report_allowed(conn: sqlite3.Connection, user_id: int, now: datetime) -
 
 
 def near_duplicate(conn: sqlite3.Connection, grid_id: int, text: str) -> int | None:
-    """The active issue of the grid whose text is most like this one, if one is alike enough."""
-    candidates = conn.execute(
-        "SELECT id, text FROM issues WHERE grid_id = ? AND state IN ('open', 'escalated')",
-        (grid_id,),
-    ).fetchall()
-    match = best_match(text, candidates)
-    return match[0] if match is not None else None
+    """The active issue of the grid whose text is most like this one (through the bigram index,
+    bot/issues/store/signatures.py), if one is alike enough."""
+    return signatures.near_duplicate(conn, grid_id, text)
 
 
 def keep_draft(conn: sqlite3.Connection, new: NewIssue, now: datetime) -> int:
@@ -138,6 +134,7 @@ def insert_issue(conn: sqlite3.Connection, new: NewIssue, now: datetime) -> Chan
         "INSERT INTO issue_photos (issue_id, position, file_id) VALUES (?, ?, ?)",
         [(issue_id, i, f) for i, f in enumerate(new.photos)],
     )
+    signatures.index(conn, issue_id, new.grid_id, new.text)
     entry = add_history(conn, issue_id, now, new.reporter_id, "report", None, "open")
     if new.filer_id is not None:
         add_history(conn, issue_id, now, new.filer_id, "filed")
@@ -205,6 +202,7 @@ def change(
         values += [note, other.id]
         history_note = f"#{other.id}"
     conn.execute(f"UPDATE issues SET {', '.join(sets)} WHERE id = ?", (*values, issue.id))
+    signatures.follow_state(conn, issue.id, issue.grid_id, issue.text, issue.state, new_state)
     if command is Command.DUP and other is not None:
         _merge(conn, issue, other, actor_id, now)
     entry = add_history(

@@ -157,3 +157,19 @@ def test_normalize_is_idempotent(a: str) -> None:
 @given(texts, st.sampled_from(["", " ", "！", "。。", "😀", "  ,.  "]))
 def test_punctuation_and_spaces_do_not_matter(a: str, noise: str) -> None:
     assert bigrams(noise + a + noise) == bigrams(a)
+
+
+def test_counts_from_an_index_choose_as_the_texts_do() -> None:
+    """best_by_counts (the bigram index's counts) picks what best_match picks from the texts."""
+    import random
+
+    from bot.issues.rules.similarity import best_by_counts
+
+    rng = random.Random(5)
+    words = ["3号楼", "路灯", "不亮", "了", "电梯", "坏了", "门口", "积水", "很黑", "！", "东侧"]
+    for _ in range(300):
+        texts = ["".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(8)]
+        mine, others = texts[0], list(enumerate(texts[1:], start=1))
+        a = bigrams(mine)
+        counts = [(i, len(a & bigrams(t)), len(bigrams(t))) for i, t in others]
+        assert best_by_counts(len(a), counts) == best_match(mine, others), (mine, others)
