@@ -17,7 +17,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.activities import jobs as activity_jobs
 from bot.activities.card import activity_card_renderer
@@ -36,6 +36,7 @@ from bot.delivery.cards import CardRenderer
 from bot.delivery.inbox import Inbox
 from bot.delivery.ordering import Backlog, PerChatProcessor
 from bot.delivery.outbox import OutboxWorker
+from bot.delivery.pacing import Pacing
 from bot.delivery.transport import AiohttpRequest
 from bot.directory.service import DirectoryService
 from bot.features import register_all
@@ -56,18 +57,10 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 MulinApp = Application[Any, CustomContext, Any, Any, Services, Any]
 
 
-def pacing(settings: Settings) -> AIORateLimiter:
-    """Telegram's limits. Overall: one message every 1/rate seconds, never a burst — a burst of
-    30 and then 30 a second breaks Telegram's "30 in any second" and earns 429s (measured in
-    bench/broadcast.py: 225 of them for 1,000 groups; none when paced evenly). Per group: PTB's
-    bucket of 20 a minute."""
-    overall = settings.rate_overall
-    return AIORateLimiter(
-        overall_max_rate=1 if overall else 0,
-        overall_time_period=1 / overall if overall else 0,
-        group_max_rate=settings.rate_group,
-        max_retries=3,
-    )
+def pacing(settings: Settings) -> Pacing:
+    """Telegram's limits (30 a second overall, 20 a minute per group), with a person's answer
+    ahead of the outbox's bulk traffic (bot/delivery/pacing.py)."""
+    return Pacing(settings.rate_overall, settings.rate_group)
 
 
 def build_application(settings: Settings) -> MulinApp:

@@ -188,7 +188,12 @@ class OutboxWorker:
         if message.method == "edit":
             assert message.reply_to is not None
             await edit_html(
-                self._bot, message.chat_id, message.reply_to, message.text, markup=message.markup
+                self._bot,
+                message.chat_id,
+                message.reply_to,
+                message.text,
+                markup=message.markup,
+                bulk=True,
             )
             return message.reply_to
         if message.payload is not None:
@@ -199,6 +204,7 @@ class OutboxWorker:
                 message.payload,
                 caption=message.text,
                 reply_to=message.reply_to or None,
+                bulk=True,
             )
         return await send_html(
             self._bot,
@@ -206,6 +212,7 @@ class OutboxWorker:
             message.text,
             markup=message.markup,
             reply_to=message.reply_to or None,
+            bulk=True,
         )
 
     async def _forbidden(self, message: PendingMessage, why: str, now: datetime) -> None:

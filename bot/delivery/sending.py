@@ -16,9 +16,11 @@ import warnings
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
+from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.delivery.media import API_METHODS, CAPTIONED
+from bot.delivery.pacing import BULK
 
 # do_api_request asks for the typed method when one exists; here the raw one is the point.
 warnings.filterwarnings(
@@ -48,18 +50,37 @@ def _reply(kwargs: dict[str, Any], reply_to: int | None) -> dict[str, Any]:
     return kwargs
 
 
+async def _request(bot: Bot, method: str, kwargs: dict[str, Any], *, bulk: bool) -> Any:
+    """The outbox's requests are bulk: a person's answer goes ahead of them (pacing.py)."""
+    if bulk and isinstance(bot, ExtBot):
+        return await bot.do_api_request(method, api_kwargs=kwargs, rate_limit_args=BULK)
+    return await bot.do_api_request(method, api_kwargs=kwargs)
+
+
 async def send_html(
-    bot: Bot, chat_id: int, text: str, *, markup: Markup = None, reply_to: int | None = None
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    *,
+    markup: Markup = None,
+    reply_to: int | None = None,
+    bulk: bool = False,
 ) -> int:
     """Send `text` (HTML); a reply when `reply_to` names a message that still exists.
     Returns the new message's id."""
     kwargs = _reply({"chat_id": chat_id, "text": text, **_COMMON}, reply_to)
-    result = await bot.do_api_request("sendMessage", api_kwargs=_with_markup(kwargs, markup))
+    result = await _request(bot, "sendMessage", _with_markup(kwargs, markup), bulk=bulk)
     return int(result["message_id"])
 
 
 async def edit_html(
-    bot: Bot, chat_id: int, message_id: int, text: str, *, markup: Markup = None
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    *,
+    markup: Markup = None,
+    bulk: bool = False,
 ) -> None:
     """Replace a message's text (HTML) and buttons; no buttons given removes them."""
     kwargs: dict[str, Any] = {
@@ -68,7 +89,7 @@ async def edit_html(
         "text": text,
         **_COMMON,
     }
-    await bot.do_api_request("editMessageText", api_kwargs=_with_markup(kwargs, markup))
+    await _request(bot, "editMessageText", _with_markup(kwargs, markup), bulk=bulk)
 
 
 async def send_media(
@@ -79,6 +100,7 @@ async def send_media(
     *,
     caption: str = "",
     reply_to: int | None = None,
+    bulk: bool = False,
 ) -> int:
     """Send an outbox media row (`method`: photo | album | voice | location | venue) with its
     stored parameters; `caption` (HTML) on a photo or voice note. Returns the new message's
@@ -89,6 +111,6 @@ async def send_media(
         kwargs["media"] = [InputMediaPhoto(item["media"]) for item in payload["media"]]
     if caption and method in CAPTIONED:
         kwargs |= {"caption": caption, "parse_mode": "HTML"}
-    result = await bot.do_api_request(API_METHODS[method], api_kwargs=kwargs)
+    result = await _request(bot, API_METHODS[method], kwargs, bulk=bulk)
     first = result[0] if isinstance(result, list) else result
     return int(first["message_id"])
