@@ -5,7 +5,10 @@ A benchmark is a module in bench/ with DESCRIPTION, add_arguments(parser) and
 
 The last line printed is machine-readable (figures of benchmarks not run are `nan`):
 `bench: throughput_ratio=<x> rss_ratio=<y> broadcast_efficiency=<ideal/actual> oversold=<n>
-duplicates=<n>`
+duplicates=<n> bare_ratio=<x> light_p99_ratio=<y>` — throughput_ratio and rss_ratio: the
+standard mix, unpaced, Mulin / the like-for-like echo (as in earlier runs); bare_ratio: the
+lowest over the mixes of Mulin / the bare echo in updates/s (unpaced); light_p99_ratio: under
+light load, the worst over the kinds of Mulin's p99 reply / the like-for-like echo's.
 """
 
 from __future__ import annotations
@@ -86,12 +89,15 @@ SUMMARY = (
     ("broadcast_efficiency", "broadcast", "efficiency", "{:.3f}"),
     ("oversold", "signups", "oversold", "{:.0f}"),
     ("duplicates", "broadcast", "duplicates", "{:.0f}"),
+    ("bare_ratio", "throughput", "bare_ratio", "{:.3f}"),
+    ("light_p99_ratio", "throughput", "light_p99_ratio", "{:.3f}"),
 )
 
 
 def summary_line(results: dict[str, dict[str, float]]) -> str:
     """`bench: throughput_ratio=<x> rss_ratio=<y> broadcast_efficiency=<ideal/actual>
-    oversold=<n> duplicates=<n>`; a figure whose benchmark did not run (or failed) is nan."""
+    oversold=<n> duplicates=<n> bare_ratio=<x> light_p99_ratio=<y>`; a figure whose benchmark
+    did not run (or failed) is nan."""
     parts = []
     for key, bench, figure, fmt in SUMMARY:
         value = results.get(bench, {}).get(figure)

@@ -29,7 +29,7 @@ from bot.core.registry import Registry
 
 from .procs import SUPERADMIN_ID, BenchError, Child, EmuClient, start_emulator, start_mulin
 from .report import table
-from .throughput import drive
+from .throughput_setup import drive
 
 DESCRIPTION = "an activity published to 1,000 groups under Telegram's limits; SIGKILL mid-way"
 COMMUNITY = "海景湾社区"

@@ -9,7 +9,9 @@ which Mulin adds to the report of the album's captioned one without a word (the 
 `report_photos`), so both bots answer the same updates. A button press is answered with an
 empty answerCallbackQuery.
 
-`python -m bench.echo --api-url URL --token T [--overall-rate N]`
+`python -m bench.echo --api-url URL --token T [--overall-rate N] [--group-rate N]`
+
+Its newcomer's counterpart, with none of this set-up, is bench/bare_echo.py (same replies).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import logging
 import sys
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, FloodLimit
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -46,20 +48,27 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
 
 
-def limiter(overall_rate: float | None) -> AIORateLimiter:
-    """Mulin's limiter; `overall_rate` 0 lifts the 30/s overall limit (groups stay paced)."""
-    if overall_rate is None:
-        return AIORateLimiter(max_retries=3)
-    return AIORateLimiter(overall_max_rate=overall_rate, max_retries=3)
+def limiter(overall_rate: float | None, group_rate: float | None = None) -> AIORateLimiter:
+    """Mulin's limiter; `overall_rate` 0 lifts the 30/s overall limit, `group_rate` 0 the
+    20/min of a group (each as MULIN_RATE_OVERALL / MULIN_RATE_GROUP 0 does in Mulin)."""
+    return AIORateLimiter(
+        overall_max_rate=FloodLimit.MESSAGES_PER_SECOND if overall_rate is None else overall_rate,
+        group_max_rate=(
+            FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP if group_rate is None else group_rate
+        ),
+        max_retries=3,
+    )
 
 
-def build(api_url: str, token: str, overall_rate: float | None = None) -> Application:  # type: ignore[type-arg]
+def build(
+    api_url: str, token: str, overall_rate: float | None = None, group_rate: float | None = None
+) -> Application:  # type: ignore[type-arg]
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .rate_limiter(limiter(overall_rate))
+        .rate_limiter(limiter(overall_rate, group_rate))
         .concurrent_updates(False)
         .build()
     )
@@ -78,12 +87,19 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="AIORateLimiter overall_max_rate (default: PTB's 30/s; 0: no overall limit)",
     )
+    parser.add_argument(
+        "--group-rate",
+        type=float,
+        default=None,
+        help="AIORateLimiter group_max_rate (default: PTB's 20/min; 0: groups not paced)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    build(args.api_url, args.token, args.overall_rate).run_polling(allowed_updates=ALLOWED_UPDATES)
+    app = build(args.api_url, args.token, args.overall_rate, args.group_rate)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -179,9 +179,13 @@ async def start_mulin(
     return await spawn("mulin", [sys.executable, *launcher], workdir / "mulin.log", env)
 
 
-async def start_echo(api_url: str, workdir: Path, extra: Sequence[str] = ()) -> Child:
-    args = [sys.executable, "-m", "bench.echo", "--api-url", api_url, "--token", TOKEN, *extra]
-    return await spawn("echo", args, workdir / "echo.log")
+async def start_echo(
+    api_url: str, workdir: Path, extra: Sequence[str] = (), module: str = "bench.echo"
+) -> Child:
+    """The like-for-like echo bot (bench.echo), or another such as bench.bare_echo."""
+    args = [sys.executable, "-m", module, "--api-url", api_url, "--token", TOKEN, *extra]
+    name = module.rpartition(".")[2]
+    return await spawn(name, args, workdir / f"{name}.log")
 
 
 @dataclass

@@ -1,6 +1,9 @@
 """The throughput benchmark's figures: one bot's window (Window) and the tables comparing
-the echo bot and Mulin, with the targets: Mulin's throughput at least THROUGHPUT_TARGET of
-the echo bot's, its peak RSS at most RSS_TARGET of it.
+the echo bots and Mulin, mix by mix, with the targets: Mulin's throughput at least
+THROUGHPUT_TARGET of the like-for-like echo bot's, its peak RSS at most RSS_TARGET of it, and
+under light load its p99 reply at most LIGHT_P99_TARGET times the echo's, kind by kind. Beside
+the like-for-like echo, where it ran (unpaced), the bare echo (bench/bare_echo.py): Mulin's
+throughput, RSS and CPU against it too, with no target (`…_bare_ratio`, `…_bare_rss_ratio`).
 
 "updates answered" counts the updates that get an answer; an album's uncaptioned photos get
 none from either bot (matching.py) and are shown beside it as silent. Updates per second and
@@ -9,6 +12,7 @@ CPU per update count every update handled, silent ones included; latencies are o
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from .workload import Cast, updates_of
 
 THROUGHPUT_TARGET = 0.8
 RSS_TARGET = 1.3
+LIGHT_P99_TARGET = 2.0  # under light load, Mulin's p99 reply ≤ 2× the echo bot's, by kind
 NOT_MODIFIED = "message is not modified"
 
 
@@ -81,44 +86,63 @@ def ms_text(w: Window, p: float, kind: str | None = None) -> str:
     return f"{percentile(w.ms(kind), p):.0f}"
 
 
+BOTS = {"echo": "echo", "bare": "bare echo", "mulin": "Mulin"}  # the column headers, in order
+
+
 def summarize(
-    results: list[Window], variants: list[str], counts: dict[str, int], cast: Cast
+    results: list[Window],
+    variants: list[str],
+    counts: dict[str, int],
+    cast: Cast,
+    mix: str = "standard",
+    prefix: str = "",
 ) -> dict[str, float]:
+    """The tables of one mix; its figures keyed `{prefix}{variant}_…` (the standard mix's
+    prefix is empty, so its keys are those of earlier runs)."""
     by = {(r.bot, r.variant): r for r in results}
-    figures: dict[str, float] = {"updates": float(updates_of(counts))}
-    print(f"\nthe mix: {mix_text(counts)}; {cast.groups_a + cast.groups_b} groups, "
-          f"{cast.private} private chats")  # fmt: skip
+    figures: dict[str, float] = {f"{prefix}updates": float(updates_of(counts))}
+    print(f"\nthe {mix} mix: {mix_text(counts)}; {cast.groups_a + cast.groups_b} groups"
+          + (f" in {cast.grids} grids" if cast.grids else "")
+          + f", {cast.private} private chats")  # fmt: skip
     for variant in variants:
+        shown = [by[(bot, variant)] for bot in BOTS if (bot, variant) in by]
         echo, mulin = by[("echo", variant)], by[("mulin", variant)]
         print()
-        print(main_table(echo, mulin, variant))
+        print(main_table(shown, f"{mix}, {variant}"))
         per_kind = [
-            (kind, f"{ms_text(echo, 50, kind)} / {ms_text(echo, 99, kind)}",
-             f"{ms_text(mulin, 50, kind)} / {ms_text(mulin, 99, kind)}")
+            (kind, *(f"{ms_text(w, 50, kind)} / {ms_text(w, 99, kind)}" for w in shown))
             for kind, n in counts.items() if n
         ]  # fmt: skip
-        print(three_columns("latency p50 / p99 by kind (ms), queued → answered", per_kind))
-        for w in (echo, mulin):
+        print(columns("latency p50 / p99 by kind (ms), queued → answered", shown, per_kind))
+        for w in shown:
             for line in _error_lines(w):
-                print(f"  ! {w.bot}: {line}")
-        figures.update(ratios(echo, mulin, variant))
-        for bot, w in (("echo", echo), ("mulin", mulin)):
-            figures[f"{variant}_{bot}_updates_per_s"] = w.rate
-            figures[f"{variant}_{bot}_p50_ms"] = percentile(w.ms(), 50)
-            figures[f"{variant}_{bot}_p99_ms"] = percentile(w.ms(), 99)
-            figures[f"{variant}_{bot}_peak_rss_mib"] = w.peak_rss_kb / 1024
-            figures[f"{variant}_{bot}_cpu_ms_per_update"] = w.cpu_per_update * 1000
-            figures[f"{variant}_{bot}_answered"] = float(w.answered)
-            figures[f"{variant}_{bot}_api_errors"] = float(w.api_errors)
-            figures[f"{variant}_{bot}_extra_requests"] = float(sum(w.matcher.extra.values()))
-            for kind, n in counts.items():
-                if n:
-                    figures[f"{variant}_{bot}_{kind}_p50_ms"] = percentile(w.ms(kind), 50)
-                    figures[f"{variant}_{bot}_{kind}_p99_ms"] = percentile(w.ms(kind), 99)
+                print(f"  ! {BOTS[w.bot]}: {line}")
+        figures.update(ratios(echo, mulin, by.get(("bare", variant)), f"{mix}, {variant}",
+                              prefix + variant))  # fmt: skip
+        for w in shown:
+            figures.update(window_figures(w, counts, f"{prefix}{variant}_{w.bot}"))
     # The headline is the bots' own cost (unpaced); paced, both mostly wait on Telegram's limit.
     headline = "unpaced" if "unpaced" in variants else variants[0]
-    figures["throughput_ratio"] = figures[f"{headline}_throughput_ratio"]
-    figures["rss_ratio"] = figures[f"{headline}_rss_ratio"]
+    figures[f"{prefix}throughput_ratio"] = figures[f"{prefix}{headline}_throughput_ratio"]
+    figures[f"{prefix}rss_ratio"] = figures[f"{prefix}{headline}_rss_ratio"]
+    return figures
+
+
+def window_figures(w: Window, counts: dict[str, int], key: str) -> dict[str, float]:
+    figures = {
+        f"{key}_updates_per_s": w.rate,
+        f"{key}_p50_ms": percentile(w.ms(), 50),
+        f"{key}_p99_ms": percentile(w.ms(), 99),
+        f"{key}_peak_rss_mib": w.peak_rss_kb / 1024,
+        f"{key}_cpu_ms_per_update": w.cpu_per_update * 1000,
+        f"{key}_answered": float(w.answered),
+        f"{key}_api_errors": float(w.api_errors),
+        f"{key}_extra_requests": float(sum(w.matcher.extra.values())),
+    }
+    for kind, n in counts.items():
+        if n:
+            figures[f"{key}_{kind}_p50_ms"] = percentile(w.ms(kind), 50)
+            figures[f"{key}_{kind}_p99_ms"] = percentile(w.ms(kind), 99)
     return figures
 
 
@@ -132,8 +156,8 @@ def mix_text(counts: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
-def main_table(echo: Window, mulin: Window, variant: str) -> str:
-    columns: list[tuple[str, Callable[[Window], str]]] = [
+def main_table(shown: Sequence[Window], what: str) -> str:
+    columns_: list[tuple[str, Callable[[Window], str]]] = [
         ("updates answered", Window.answered_text),
         ("updates per second", lambda w: f"{w.rate:.1f}"),
         ("wall time", lambda w: f"{w.wall_s:.1f} s"),
@@ -148,16 +172,22 @@ def main_table(echo: Window, mulin: Window, variant: str) -> str:
         ("other bot requests", lambda w: _extra(w.matcher)),
         ("API errors (4xx)", lambda w: f"{w.api_errors}"),
     ]
-    rows = [(label, value(echo), value(mulin)) for label, value in columns]
-    title = f"throughput ({variant}): {len(echo.kinds)} updates, all queued at once"
-    return three_columns(title, rows)
+    rows = [(label, *(value(w) for w in shown)) for label, value in columns_]
+    title = f"throughput ({what}): {len(shown[0].kinds)} updates, all queued at once"
+    return columns(title, shown, rows)
 
 
-def ratios(echo: Window, mulin: Window, variant: str) -> dict[str, float]:
-    """Mulin against echo, printed with the targets."""
-    ratio = mulin.rate / echo.rate if echo.rate else float("nan")
-    rss_ratio = mulin.peak_rss_kb / echo.peak_rss_kb if echo.peak_rss_kb else float("nan")
-    cpu_ratio = echo.cpu_per_update / mulin.cpu_per_update if mulin.cpu_per_update else 0.0
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def ratios(
+    echo: Window, mulin: Window, bare: Window | None, what: str, key: str
+) -> dict[str, float]:
+    """Mulin against the like-for-like echo (the targets) and against the bare echo."""
+    ratio = _ratio(mulin.rate, echo.rate)
+    rss_ratio = _ratio(mulin.peak_rss_kb, echo.peak_rss_kb)
+    cpu_ratio = _ratio(echo.cpu_per_update, mulin.cpu_per_update)
     met = "met" if ratio >= THROUGHPUT_TARGET else "MISSED"
     rss_met = "met" if rss_ratio <= RSS_TARGET else "MISSED"
     rows = [
@@ -169,15 +199,27 @@ def ratios(echo: Window, mulin: Window, variant: str) -> dict[str, float]:
             "echo's CPU per update / Mulin's (less sensitive to a busy machine)",
         ),
     ]
-    print(table(f"Mulin / echo ({variant})", rows))
-    return {
-        f"{variant}_throughput_ratio": ratio,
-        f"{variant}_rss_ratio": rss_ratio,
-        f"{variant}_cpu_ratio": cpu_ratio,
-    }
+    figures = {f"{key}_throughput_ratio": ratio, f"{key}_rss_ratio": rss_ratio,
+               f"{key}_cpu_ratio": cpu_ratio}  # fmt: skip
+    if bare is not None:
+        figures[f"{key}_bare_ratio"] = _ratio(mulin.rate, bare.rate)
+        figures[f"{key}_bare_rss_ratio"] = _ratio(mulin.peak_rss_kb, bare.peak_rss_kb)
+        figures[f"{key}_bare_cpu_ratio"] = _ratio(bare.cpu_per_update, mulin.cpu_per_update)
+        rows += [
+            ("throughput ratio, bare", f"{figures[f'{key}_bare_ratio']:.3f}",
+             "Mulin / the bare echo (no limiter, no job queue: a newcomer's bot)"),
+            ("peak RSS ratio, bare", f"{figures[f'{key}_bare_rss_ratio']:.3f}",
+             "Mulin / the bare echo"),
+            ("CPU-cost ratio, bare", f"{figures[f'{key}_bare_cpu_ratio']:.3f}",
+             "the bare echo's CPU per update / Mulin's"),
+        ]  # fmt: skip
+    print(table(f"Mulin / echo ({what})", rows))
+    return figures
 
 
 def summarize_light(light: list[Window], rate: float) -> dict[str, float]:
+    """The light-load tables; `light_p99_ratio` is the first variant's worst, over the kinds,
+    of Mulin's p99 / the like-for-like echo's p99 (the target: ≤ LIGHT_P99_TARGET)."""
     figures: dict[str, float] = {}
     by = {(w.bot, w.variant): w for w in light}
     for variant in dict.fromkeys(w.variant for w in light):
@@ -195,19 +237,64 @@ def summarize_light(light: list[Window], rate: float) -> dict[str, float]:
             for kind in kinds
         ]  # fmt: skip
         print()
-        print(
-            three_columns(
-                f"latency under light load ({variant}): the first {len(echo.kinds)} updates of "
-                f"the mix at {rate:g}/s",
-                rows,
-            )
+        title = (
+            f"latency under light load ({variant}): the first {len(echo.kinds)} updates of "
+            f"the mix at {rate:g}/s"
         )
+        print(columns(title, (echo, mulin), rows))
         for w in (echo, mulin):
             for line in _error_lines(w):
                 print(f"  ! {w.bot}: {line}")
             figures[f"light_{variant}_{w.bot}_p50_ms"] = percentile(w.ms(), 50)
             figures[f"light_{variant}_{w.bot}_p99_ms"] = percentile(w.ms(), 99)
+            for kind in kinds:
+                figures[f"light_{variant}_{w.bot}_{kind}_p99_ms"] = percentile(w.ms(kind), 99)
+        figures.update(light_ratios(echo, mulin, kinds, variant))
+        figures.setdefault("light_p99_ratio", figures[f"light_{variant}_p99_ratio"])
     return figures
+
+
+def light_ratios(echo: Window, mulin: Window, kinds: list[str], variant: str) -> dict[str, float]:
+    """Mulin's p99 / the echo's, kind by kind, and the worst of them."""
+    figures: dict[str, float] = {}
+    rows = []
+    for kind in kinds:
+        mine, theirs = percentile(mulin.ms(kind), 99), percentile(echo.ms(kind), 99)
+        figures[f"light_{variant}_{kind}_p99_ratio"] = ratio = _ratio(mine, theirs)
+        rows.append((kind, f"{ratio:.2f}", f"{mine:.1f} / {theirs:.1f} ms"))
+    worst = max((figures[f"light_{variant}_{kind}_p99_ratio"] for kind in kinds), default=math.nan)
+    met = "met" if worst <= LIGHT_P99_TARGET else "MISSED"
+    rows.append(("worst kind", f"{worst:.2f}", f"target ≤ {LIGHT_P99_TARGET:g}: {met}"))
+    print(table(f"p99 by kind under light load ({variant}): Mulin / echo", rows))
+    figures[f"light_{variant}_p99_ratio"] = worst
+    return figures
+
+
+def mixes_table(figures: dict[str, float], mixes: Sequence[tuple[str, str]]) -> str:
+    """The unpaced figures of every mix side by side: (mix name, its figures' prefix)."""
+    rows: list[tuple[str, ...]] = []
+    for label, figure, fmt in MIX_ROWS:
+        values = [figures.get(f"{prefix}unpaced_{figure}", math.nan) for _, prefix in mixes]
+        rows.append((label, *(fmt.format(v) for v in values)))
+    headers = [name for name, _ in mixes]
+    return grid("the mixes, unpaced: the bots' own cost", headers, rows)
+
+
+MIX_ROWS = (  # (label, figure after `{prefix}unpaced_`, format)
+    ("echo updates/s", "echo_updates_per_s", "{:.1f}"),
+    ("bare echo updates/s", "bare_updates_per_s", "{:.1f}"),
+    ("Mulin updates/s", "mulin_updates_per_s", "{:.1f}"),
+    ("Mulin / echo", "throughput_ratio", "{:.3f}"),
+    ("Mulin / bare echo", "bare_ratio", "{:.3f}"),
+    ("peak RSS echo", "echo_peak_rss_mib", "{:.1f} MiB"),
+    ("peak RSS bare echo", "bare_peak_rss_mib", "{:.1f} MiB"),
+    ("peak RSS Mulin", "mulin_peak_rss_mib", "{:.1f} MiB"),
+    ("RSS Mulin / echo", "rss_ratio", "{:.3f}"),
+    ("RSS Mulin / bare echo", "bare_rss_ratio", "{:.3f}"),
+    ("CPU/update echo", "echo_cpu_ms_per_update", "{:.2f} ms"),
+    ("CPU/update bare echo", "bare_cpu_ms_per_update", "{:.2f} ms"),
+    ("CPU/update Mulin", "mulin_cpu_ms_per_update", "{:.2f} ms"),
+)
 
 
 def _error_lines(w: Window) -> list[str]:
@@ -224,12 +311,19 @@ def _extra(matcher: Matcher) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(shown.items())) or "-"
 
 
-def three_columns(title: str, rows: Sequence[tuple[str, str, str]]) -> str:
-    widths = [
-        max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(("", "echo", "Mulin"))
-    ]
-    lines = [title, "-" * max(len(title), sum(widths) + 4)]
-    lines.append(f"{'':<{widths[0]}}  {'echo':>{widths[1]}}  {'Mulin':>{widths[2]}}")
-    for label, a, b in rows:
-        lines.append(f"{label:<{widths[0]}}  {a:>{widths[1]}}  {b:>{widths[2]}}")
+def columns(title: str, shown: Sequence[Window], rows: Sequence[tuple[str, ...]]) -> str:
+    """A table with a column for each bot shown (echo, bare echo, Mulin)."""
+    return grid(title, [BOTS[w.bot] for w in shown], rows)
+
+
+def grid(title: str, headers: Sequence[str], rows: Sequence[tuple[str, ...]]) -> str:
+    """A label column, then one right-aligned column for each header."""
+    heads = ("", *headers)
+    widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(heads)]
+    lines = [title, "-" * max(len(title), sum(widths) + 2 * len(headers))]
+    for row in (heads, *rows):
+        cells = [f"{row[0]:<{widths[0]}}"] + [
+            f"{cell:>{width}}" for cell, width in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells))
     return "\n".join(lines)

@@ -16,6 +16,13 @@ Fixed by a seed, so that the echo bot and Mulin are fed exactly the same updates
   and its cards get the sign-up presses (party 1–3).
 - `private` residents who sent /start during set-up send /issue N and /board in private.
 
+The report-heavy mix (REPORT_HEAVY, `report_heavy(total)`) uses the same kinds and cast with
+no activity: 40 % /report in A's groups (50 groups of 10 grids, five groups a grid: each grid's
+near-duplicate check reads up to 140 open issues; 600 reporters, two reports each, far below the
+5 an hour), 20 % "me too" on the set-up cards, 20 % /board in the groups (by the reporters, as
+in the standard mix), 20 % /issue N in private. About 48 bot messages a group: beyond Telegram's
+20 a minute, so that mix runs with groups unpaced too (no warning then: `budget=None`).
+
 The counts are of items, one update each but an album's ALBUM_PHOTOS; the script keeps an
 album's updates together and in order, as Telegram delivers them, and never ends on one (its
 silent photos are taken in before the last answer: see matching.py).
@@ -70,6 +77,9 @@ def updates_of(counts: dict[str, int]) -> int:
 
 SHARES_TOTAL = updates_of(SHARES)
 
+# The report-heavy mix of 3,000 updates (its shares of any other total: `report_heavy`).
+REPORT_HEAVY = {"report": 1200, "metoo": 600, "board_group": 600, "issue": 600}
+
 _BUILDINGS = [f"{n}号楼" for n in range(1, 41)] + [f"{n}栋" for n in range(1, 21)]
 _PLACES = [
     "门口", "地下车库", "电梯间", "楼道", "天台", "北侧绿化带", "南门岗亭", "儿童游乐区",
@@ -107,11 +117,18 @@ def report_texts(rng: random.Random, count: int, others: Sequence[str] = ()) -> 
     return texts
 
 
-def shares(total: int) -> dict[str, int]:
-    """The standard mix scaled to `total` updates (the rounding's rest goes to /issue)."""
-    counts = {kind: total * n // SHARES_TOTAL for kind, n in SHARES.items()}
+def shares(total: int, mix: dict[str, int] = SHARES) -> dict[str, int]:
+    """The standard mix (or `mix`) scaled to `total` updates (the rounding's rest goes to
+    /issue); every kind of SHARES is in the result, those not in the mix with 0."""
+    counts = dict.fromkeys(SHARES, 0)
+    counts.update({kind: total * n // updates_of(mix) for kind, n in mix.items()})
     counts["issue"] += total - updates_of(counts)
     return counts
+
+
+def report_heavy(total: int = 3000) -> dict[str, int]:
+    """The report-heavy mix scaled to `total` updates."""
+    return shares(total, REPORT_HEAVY)
 
 
 @dataclass
@@ -120,6 +137,7 @@ class Cast:
     groups_b: int = 5
     private: int = 450
     cards_per_group: int = 4  # issue cards raised by the superadmin during set-up
+    grids: int | None = None  # A's groups spread over this many grids (None: one grid a group)
     capacity: int = 600
     seed: int = 7
     rng: random.Random = field(init=False)
@@ -146,9 +164,16 @@ class Cast:
 
     def group_titles(self) -> list[tuple[str, str, str]]:
         """(title, community, grid) of every group, A's first."""
-        out = [
-            (f"西安村第{i + 1}网格群", COMMUNITY_A, f"第{i + 1}网格") for i in range(self.groups_a)
-        ]
+        if self.grids is None:
+            out = [
+                (f"西安村第{i + 1}网格群", COMMUNITY_A, f"第{i + 1}网格")
+                for i in range(self.groups_a)
+            ]
+        else:
+            out = [
+                (f"西安村第{i + 1}群", COMMUNITY_A, f"第{i % self.grids + 1}网格")
+                for i in range(self.groups_a)
+            ]
         out += [
             (f"鸿塔社区第{i + 1}网格群", COMMUNITY_B, f"第{i + 1}网格")
             for i in range(self.groups_b)
@@ -193,9 +218,14 @@ def album(user: int, group: int, caption: str, key: str) -> list[list[object]]:
 
 
 def group_units(
-    counts: dict[str, int], groups_a: Sequence[int], board: Board, texts: Sequence[str]
+    counts: dict[str, int],
+    groups_a: Sequence[int],
+    board: Board,
+    texts: Sequence[str],
+    budget: int | None = GROUP_BUDGET,
 ) -> list[Unit]:
-    """Community A's items, the costliest first so that the cheap ones fill the gaps."""
+    """Community A's items, the costliest first so that the cheap ones fill the gaps; a
+    warning when a group gets more than `budget` bot messages (None: groups are unpaced)."""
     placer = Placer(groups_a)
     units: list[Unit] = []
     for i in range(counts["report_photos"]):
@@ -213,12 +243,12 @@ def group_units(
         cards = board.issue_cards[group]
         message_id, data, _ = cards[before % len(cards)]
         units.append(("metoo", [["press", FOLLOWER_BASE + i, group, message_id, data]]))
-    if max(placer.load, default=0) > GROUP_BUDGET:
+    if budget is not None and max(placer.load, default=0) > budget:
         logging.getLogger("bench").warning(
             "up to %d bot messages in one group of A: beyond Telegram's %d a minute, the "
             "rate limiter paces that group",
             max(placer.load),
-            GROUP_BUDGET,
+            budget,
         )
     return units
 
@@ -229,11 +259,12 @@ def script(
     groups_a: Sequence[int],
     board: Board,
     texts: Sequence[str],
+    budget: int | None = GROUP_BUDGET,
 ) -> tuple[list[list[object]], list[str]]:
     """The window's updates, shuffled (the same for every bot), and the kind of each; an
     album's photos stay together, in order, and the script does not end on an album."""
     rng = random.Random(cast.seed + 1)
-    units = group_units(counts, groups_a, board, texts)
+    units = group_units(counts, groups_a, board, texts, budget)
     b_groups = sorted(board.activity_cards)
     for i in range(counts["signup"]):
         group = b_groups[i % len(b_groups)]
