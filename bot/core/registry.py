@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from telegram import Bot
+
+from bot.core.chat_members import Memberships
 from bot.core.db import Database, ts, utcnow
 from bot.core.records import ChatRecord, Community, Grid, Registration, SeenUser, UserRecord
 from bot.core.roles import Role
@@ -31,6 +34,7 @@ class Registry:
         self._communities: dict[int, Community] = {}
         self._grids: dict[int, Grid] = {}
         self._roles: dict[int, dict[int, set[str]]] = defaultdict(dict)  # community → user → roles
+        self.memberships = Memberships(db)  # who is in which group (bot/core/chat_members.py)
 
     @classmethod
     async def load(cls, db: Database) -> Registry:
@@ -69,6 +73,7 @@ class Registry:
             self._chats[cid] = ChatRecord(cid, kind, title, grid_id, locale, bool(active))
         for uid, cid, role in conn.execute("SELECT user_id, community_id, role FROM roles"):
             self._roles[cid].setdefault(uid, set()).add(role)
+        self.memberships.load(conn)
 
     def _cache_user(self, user: UserRecord) -> None:
         old = self._users.get(user.id)
@@ -142,6 +147,14 @@ class Registry:
         return [
             c for c in self._chats.values() if c.grid_id in grids and (c.active or not active_only)
         ]
+
+    async def member_communities(self, bot: Bot, user_id: int) -> list[Community]:
+        """The communities in one of whose groups the user is, as far as the bot knows (it asks
+        Telegram about one group at most: Memberships.member_chats)."""
+        groups = {c.id: {g.id for g in self.group_chats(c.id)} for c in self.communities()}
+        everywhere = [chat_id for ids in groups.values() for chat_id in sorted(ids)]
+        found = set(await self.memberships.member_chats(bot, user_id, everywhere))
+        return [c for c in self.communities() if groups[c.id] & found]
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -349,6 +362,7 @@ class Registry:
                 "UPDATE chats SET id = ?, type = 'supergroup', updated_at = ? WHERE id = ?",
                 (new_id, now, old_id),
             )
+            self.memberships.move_chat(conn, old_id, new_id)
 
         await self.db.transaction(write)
         del self._chats[old_id]

@@ -1,4 +1,5 @@
-"""Before and after every update: dedupe redeliveries, record who and where, pick languages.
+"""Before and after every update: dedupe redeliveries, record who and where (and who is in which
+group: bot/core/chat_members.py), pick languages.
 
 Group -1 runs first for every update; group 100 runs last and records the update as processed
 when its handler wrote nothing (a handler that writes records it in its own transaction).
@@ -14,6 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import CustomContext
+from bot.core.chat_members import admin_checks, present
 from bot.core.dialogs import DialogPersistence
 from bot.core.records import SeenUser
 
@@ -31,6 +33,8 @@ def update_kind(update: Update) -> str:
         return f"button:{data.split(':', 1)[0][:12]}"
     if update.my_chat_member is not None:
         return f"membership:{update.my_chat_member.new_chat_member.status}"
+    if update.chat_member is not None:
+        return f"member:{update.chat_member.new_chat_member.status}"
     if message is not None:
         entities = message.entities or message.caption_entities or ()
         first = entities[0] if entities else None
@@ -87,11 +91,42 @@ async def track(update: Update, context: CustomContext) -> None:
         chat.title if chat is not None else None,
         private_message=private_message,
     )
+    await registry.memberships.saw(membership_news(update))
+    if update.chat_member is not None and chat is not None:
+        admin_checks(context.bot).forget(chat.id)  # someone's rights may have changed
     user_tr = (
         context.translator_for_user(user.id) if user is not None else context.catalogs.get(None)
     )
     chat_tr = context.translator_for_chat(chat.id) if chat is not None else user_tr
     context.set_languages(chat_tr, user_tr)
+
+
+def membership_news(update: Update) -> list[tuple[int, int, bool]]:
+    """Who is (True) or is no longer (False) in a group, as this update shows it, for free: the
+    sender of a message (only members write; not an anonymous admin or a channel), who joined,
+    who left, and a chat_member update's new status."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return []
+    if update.chat_member is not None:
+        member = update.chat_member.new_chat_member
+        return [] if member.user.is_bot else [(chat.id, member.user.id, present(member))]
+    message = update.message
+    if message is None:
+        return []
+    sender, left = message.from_user, message.left_chat_member
+    news = []
+    if (
+        sender is not None
+        and not sender.is_bot
+        and message.sender_chat is None
+        and (left is None or left.id != sender.id)  # one who left is not in
+    ):
+        news.append((chat.id, sender.id, True))
+    news += [(chat.id, u.id, True) for u in message.new_chat_members if not u.is_bot]
+    if left is not None and not left.is_bot:
+        news.append((chat.id, left.id, False))
+    return news
 
 
 async def mark_done(update: Update, context: CustomContext) -> None:

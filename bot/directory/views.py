@@ -17,6 +17,7 @@ KIND_NAMES: dict[str, str] = {
 
 
 def roster(t: Translator, community: str, contacts: list[Contact], *, phones: bool) -> str:
+    """Names, buildings and roles; with `phones`, the numbers too (only ever sent privately)."""
     lines = [t._("📇 <b>{community}: contacts</b>").format(community=esc(community))]
     if not contacts:
         lines.append(t._("(none yet) — grid workers add people with /addcontact"))
@@ -34,10 +35,29 @@ def roster(t: Translator, community: str, contacts: list[Contact], *, phones: bo
             if phones:
                 line += f" · 📞 {esc(c.phone)}"
             lines.append(line)
-    if not phones:
-        lines.append("")
-        lines.append(t._("Phone numbers go by private message: send /contacts to me in private."))
     return "\n".join(lines)
+
+
+def phones_hint(t: Translator) -> str:
+    """Under a group's roster, for an asker who may not see the phone numbers."""
+    return t._("Phone numbers go by private message: send /contacts to me in private.")
+
+
+def phones_sent(t: Translator) -> str:
+    """Under a group's roster: the asker's phone numbers went privately."""
+    return t._("📞 The phone numbers were sent to you privately.")
+
+
+def start_first(t: Translator) -> str:
+    """Under a group's roster, for an asker who may see the numbers but never started the bot."""
+    return t._(
+        "Phone numbers go by private message: start a private chat with me first, "
+        "then send /contacts there."
+    )
+
+
+def open_private_chat(t: Translator) -> str:
+    return t._("Open private chat")
 
 
 def kinds_list(t: Translator) -> str:

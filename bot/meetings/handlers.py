@@ -117,7 +117,7 @@ async def remind(update: Update, context: CustomContext) -> None:
     if message is None:
         return
     t = context.t
-    chat_id, _ = ids(update)
+    chat_id, user_id = ids(update)
     word = command_text(message).strip().lower()
     choice = {"on": True, "开": True, "开启": True, "off": False, "关": False, "关闭": False}.get(
         word
@@ -128,7 +128,7 @@ async def remind(update: Update, context: CustomContext) -> None:
     grid = None if is_private(update) else context.registry.chat_grid(chat_id)
     community = context.registry.community(grid.community_id) if grid else None
     if community is None:
-        communities = context.registry.communities()
+        communities = await remind_communities(context, user_id)
         if len(communities) != 1:
             buttons = [
                 keyboards.button(c.name, REMIND, int(choice), c.id) for c in communities[:30]
@@ -137,6 +137,18 @@ async def remind(update: Update, context: CustomContext) -> None:
             return
         community = communities[0]
     await set_reminder(update, context, community, choice)
+
+
+async def remind_communities(context: CustomContext, user_id: int) -> list[Community]:
+    """Whose meeting a /remind in private (or an unregistered group) is about: the communities in
+    whose groups the user is (SPEC: asked only when several), else those where they hold a role,
+    else every community (someone in no group may still follow a meeting: it is public)."""
+    registry = context.registry
+    return (
+        await registry.member_communities(context.bot, user_id)
+        or registry.communities_of(user_id, ALL_ROLES)
+        or registry.communities()
+    )
 
 
 REMIND = "rmd"  # rmd:<1|0>:<community>
