@@ -82,6 +82,10 @@ async def begin(
             set_grid(context, grid.id)
             return await ask_category(update, context)
     grids = [g for c in context.registry.communities() for g in context.registry.grids_of(c.id)]
+    own = own_grids(context)
+    if len(own) == 1:  # not asked what the bot knows: the one grid group they write in
+        set_grid(context, own[0])
+        return await ask_category(update, context)
     if not grids:
         await reply(
             update,
@@ -95,6 +99,18 @@ async def begin(
         set_grid(context, grids[0].id)
         return await ask_category(update, context)
     return await ask_community(update, context)
+
+
+def own_grids(context: CustomContext) -> list[int]:
+    """The grids of the groups the user is known to be in (the membership cache only)."""
+    registry, user_id = context.registry, context.origin.user_id
+    found = {
+        chat.grid_id
+        for community in registry.communities()
+        for chat in registry.group_chats(community.id)
+        if chat.grid_id is not None and registry.memberships.known(chat.id, user_id)
+    }
+    return sorted(found)
 
 
 async def on_report_command(update: Update, context: CustomContext) -> int:

@@ -65,3 +65,15 @@ async def test_a_report_dialog_continues_after_sigkill(emu: Emulator, tmp_path: 
     async with bot_process(emu, db):
         await emu.send(bo, dm, "楼上每天夜里12点还在装修")
         await emu.wait_for(lambda: "在哪里" in (emu.last_bot_message(dm).text or ""), timeout=15)
+
+
+async def test_the_guided_report_asks_only_where_the_bot_does_not_know(world: World) -> None:
+    """A resident who writes in one grid's group is not asked for the community and grid; one
+    the bot has never seen in a group is."""
+    g = await grid8(world)
+    await world.registered_group("海景湾三期 · 第9网格群", "西安村", "第9网格")
+    first = await world.say_one(g.bo, world.emu.private_chat(g.bo), "/report")
+    assert "哪一类问题" in (first.text or "")  # 阿波 writes in the 第8网格 group
+    stranger = world.person("新来的", username="newcomer")
+    asked = await world.say_one(stranger, world.emu.private_chat(stranger), "/report")
+    assert "哪个社区" in (asked.text or ""), asked.text
