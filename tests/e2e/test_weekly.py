@@ -202,9 +202,11 @@ async def test_week_in_a_group_and_in_private(world: World) -> None:
     before = local_now(world).date()
     quiet = await world.say_one(g.amei, g.group, "/week")
     assert NOTHING in (quiet.text or "")
-    spans = {  # the last seven days up to today (the day it was asked: midnight may pass)
-        f"{month_day(day - timedelta(days=7))}至{month_day(day)}"
+    spans = {  # the last seven days up to today (the day it was asked: midnight may pass; in
+        # the last second before midnight the window starts at the first one, a day later)
+        f"{month_day(day - timedelta(days=back))}至{month_day(day)}"
         for day in (before, local_now(world).date())
+        for back in (7, 6)
     }
     assert (quiet.text or "").splitlines()[1] in spans
     g9 = await world.registered_group("海景湾二期 · 第9网格群", "西安村", "第9网格")
