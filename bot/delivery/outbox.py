@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -56,6 +57,7 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
+        self._senders: dict[int, asyncio.Task[None]] = {}  # chat → its sender at work
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox")
@@ -96,17 +98,23 @@ class OutboxWorker:
             await self.idle()
 
     async def _run(self) -> None:
+        """Hand each chat's due messages to a sender of its own and go on at once: a chat
+        waiting for its group's budget or a RetryAfter holds up only itself, never a new
+        report's card in another group. A chat's next messages are read when its sender is
+        done (its sender wakes the loop), so they keep their order and none goes twice."""
         signal = self._registry.db.outbox_signal
         while not self._stopping:
             signal.clear()
             try:
                 batch = await self._store.due(
-                    self._clock(), self._render, edit_interval=self._edit_interval
+                    self._clock(),
+                    self._render,
+                    edit_interval=self._edit_interval,
+                    busy=list(self._senders),
                 )
                 if batch:
                     self._idle.clear()
-                    await self._send_batch(batch)
-                    continue
+                    self._dispatch(batch)
                 wait = IDLE_POLL
                 next_due = await self._store.next_due()
                 if next_due is not None:
@@ -114,18 +122,31 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox run failed; trying again shortly")
                 wait = timedelta(seconds=5)
-            self._idle.set()
-            if wait > timedelta(0):
+            if not self._senders and not signal.is_set():
+                self._idle.set()
+            if wait > timedelta(0) or self._senders:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(signal.wait(), wait.total_seconds())
+                    await asyncio.wait_for(signal.wait(), max(wait.total_seconds(), 0.0) or None)
             self._idle.clear()
+        await self._finish_senders()
         self._idle.set()
 
-    async def _send_batch(self, batch: list[PendingMessage]) -> None:
+    def _dispatch(self, batch: list[PendingMessage]) -> None:
         by_chat: dict[int, list[PendingMessage]] = defaultdict(list)
         for message in batch:
             by_chat[message.chat_id].append(message)
-        await asyncio.gather(*(self._send_chat(messages) for messages in by_chat.values()))
+        for chat_id, messages in by_chat.items():
+            task = asyncio.create_task(self._send_chat(messages), name=f"outbox-{chat_id}")
+            self._senders[chat_id] = task
+            task.add_done_callback(functools.partial(self._sender_done, chat_id))
+
+    def _sender_done(self, chat_id: int, _task: asyncio.Task[None]) -> None:
+        self._senders.pop(chat_id, None)
+        self._registry.db.outbox_signal.set()  # its next messages, if any, can be read now
+
+    async def _finish_senders(self) -> None:
+        if self._senders:
+            await asyncio.gather(*self._senders.values(), return_exceptions=True)
 
     async def _send_chat(self, messages: list[PendingMessage]) -> None:
         async with self._slots:
@@ -184,7 +205,9 @@ class OutboxWorker:
             return False
 
     async def _send(self, message: PendingMessage) -> int:
-        """Make the request; the id of the message sent (or edited)."""
+        """Make the request; the id of the message sent (or edited). Bulk, except a card that
+        answers a person's own message (a report in the group): that is their answer."""
+        bulk = not (message.card_of is not None and message.reply_to)
         if message.method == "edit":
             assert message.reply_to is not None
             await edit_html(
@@ -193,7 +216,7 @@ class OutboxWorker:
                 message.reply_to,
                 message.text,
                 markup=message.markup,
-                bulk=True,
+                bulk=bulk,
             )
             return message.reply_to
         if message.payload is not None:
@@ -204,7 +227,7 @@ class OutboxWorker:
                 message.payload,
                 caption=message.text,
                 reply_to=message.reply_to or None,
-                bulk=True,
+                bulk=bulk,
             )
         return await send_html(
             self._bot,
@@ -212,7 +235,7 @@ class OutboxWorker:
             message.text,
             markup=message.markup,
             reply_to=message.reply_to or None,
-            bulk=True,
+            bulk=bulk,
         )
 
     async def _forbidden(self, message: PendingMessage, why: str, now: datetime) -> None:

@@ -5,6 +5,7 @@ them, so that a crash between the change and the sending loses and duplicates no
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,11 +119,13 @@ class OutboxStore:
         limit: int = 100,
         *,
         edit_interval: timedelta = CARD_EDIT_INTERVAL,
+        busy: Sequence[int] = (),
     ) -> list[PendingMessage]:
         """Messages whose time has come, oldest first, in one transaction: what is coalesced,
-        postponed or rendered on the way (bot/delivery/pending.py) is recorded with the reading."""
+        postponed or rendered on the way (bot/delivery/pending.py) is recorded with the reading.
+        The `busy` chats' are left for later: their sender is still at work."""
         return await self._s.transaction(
-            lambda conn: due_messages(conn, now, render, limit, edit_interval)
+            lambda conn: due_messages(conn, now, render, limit, edit_interval, busy)
         )
 
     async def sent(self, message: PendingMessage, message_id: int | None, now: datetime) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,7 +75,10 @@ def signature(text: str, markup: str | None) -> str:
     return f"{text}\n{markup or ''}"
 
 
-def _select_due(conn: sqlite3.Connection, moment: str, limit: int) -> list[_Row]:
+def _select_due(
+    conn: sqlite3.Connection, moment: str, limit: int, busy: Sequence[int] = ()
+) -> list[_Row]:
+    """Due rows, oldest first, but none of the `busy` chats (their sender is still at work)."""
     rows = conn.execute(
         "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
         " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
@@ -90,8 +93,9 @@ def _select_due(conn: sqlite3.Connection, moment: str, limit: int) -> list[_Row]
         "  AND ra.activity_id = o.reply_to_card AND ra.chat_id = o.chat_id"
         " LEFT JOIN activity_cards ea ON o.card_kind = 'activity'"
         "  AND ea.activity_id = o.edit_card AND ea.chat_id = o.chat_id"
-        " WHERE o.done_at IS NULL AND o.not_before <= ? ORDER BY o.id LIMIT ?",
-        (moment, limit),
+        " WHERE o.done_at IS NULL AND o.not_before <= ?"
+        " AND o.chat_id NOT IN (SELECT value FROM json_each(?)) ORDER BY o.id LIMIT ?",
+        (moment, json.dumps(list(busy)), limit),
     ).fetchall()
     return [_Row(*row) for row in rows]
 
@@ -223,11 +227,13 @@ def due_messages(
     render: Render | None,
     limit: int,
     interval: timedelta,
+    busy: Sequence[int] = (),
 ) -> list[PendingMessage]:
-    """Messages whose time has come, oldest first; see the module's docstring."""
+    """Messages whose time has come, oldest first, of chats not `busy`; see the module's
+    docstring."""
     found = []
     waiting: set[int] = set()  # chats whose next message needs a card not yet sent
-    for row in _select_due(conn, ts(now), limit):
+    for row in _select_due(conn, ts(now), limit, busy):
         if row.chat_id in waiting:
             continue
         if _waits_for_card(conn, row):
