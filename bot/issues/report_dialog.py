@@ -98,6 +98,8 @@ async def begin(
     if len(grids) == 1:
         set_grid(context, grids[0].id)
         return await ask_category(update, context)
+    if len({g.community_id for g in grids}) == 1:  # one community: only its grid is asked
+        return await ask_grid(update, context, grids[0].community_id)
     return await ask_community(update, context)
 
 
@@ -179,6 +181,21 @@ async def ask_community(update: Update, context: CustomContext) -> int:
     return GRID
 
 
+async def ask_grid(update: Update, context: CustomContext, community_id: int) -> int:
+    grids = context.registry.grids_of(community_id)
+    if len(grids) == 1:
+        set_grid(context, grids[0].id)
+        return await ask_category(update, context)
+    t = context.t
+    buttons = [keyboards.button(g.name, PREFIX, "g", g.id) for g in grids[:40]]
+    await reply(
+        update,
+        t._("Which grid?"),
+        InlineKeyboardMarkup([*keyboards.rows(buttons, 3).inline_keyboard, cancel_row(t)]),
+    )
+    return GRID
+
+
 async def on_grid_step(update: Update, context: CustomContext) -> int:
     query = update.callback_query
     assert query is not None
@@ -186,19 +203,8 @@ async def on_grid_step(update: Update, context: CustomContext) -> int:
     kind = data.text(0) if data else None
     number = data.number(1) if data else None
     await query.answer()
-    t = context.t
     if kind == "c" and number is not None and context.registry.community(number) is not None:
-        grids = context.registry.grids_of(number)
-        if len(grids) == 1:
-            set_grid(context, grids[0].id)
-            return await ask_category(update, context)
-        buttons = [keyboards.button(g.name, PREFIX, "g", g.id) for g in grids[:40]]
-        await reply(
-            update,
-            t._("Which grid?"),
-            InlineKeyboardMarkup([*keyboards.rows(buttons, 3).inline_keyboard, cancel_row(t)]),
-        )
-        return GRID
+        return await ask_grid(update, context, number)
     if kind == "g" and number is not None and context.registry.grid(number) is not None:
         set_grid(context, number)
         return await ask_category(update, context)

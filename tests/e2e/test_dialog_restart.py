@@ -76,4 +76,8 @@ async def test_the_guided_report_asks_only_where_the_bot_does_not_know(world: Wo
     assert "哪一类问题" in (first.text or "")  # 阿波 writes in the 第8网格 group
     stranger = world.person("新来的", username="newcomer")
     asked = await world.say_one(stranger, world.emu.private_chat(stranger), "/report")
+    assert "哪个网格" in (asked.text or ""), asked.text  # one community: not asked which
+    await world.registered_group("鸿塔小区 · 第1网格群", "鸿塔社区", "第1网格")
+    other = world.person("又来的", username="another")
+    asked = await world.say_one(other, world.emu.private_chat(other), "/report")
     assert "哪个社区" in (asked.text or ""), asked.text
