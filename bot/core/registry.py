@@ -16,6 +16,7 @@ from telegram import Bot
 from bot.core.chat_members import Memberships
 from bot.core.db import Database, ts, utcnow
 from bot.core.records import ChatRecord, Community, Grid, Registration, SeenUser, UserRecord
+from bot.core.registry_rows import community_row, grid_row, upsert_user
 from bot.core.roles import Role
 
 
@@ -180,7 +181,7 @@ class Registry:
 
         def write(conn: sqlite3.Connection) -> None:
             if user_row is not None:
-                _upsert_user(conn, user_row, now)
+                upsert_user(conn, user_row, now)
             if chat_row is not None:
                 conn.execute(
                     "INSERT INTO chats (id, type, title, updated_at) VALUES (?,?,?,?)"
@@ -234,8 +235,8 @@ class Registry:
         now = ts(utcnow())
 
         def write(conn: sqlite3.Connection) -> Registration:
-            community, new_community = _community_row(conn, community_name, now)
-            grid, new_grid = _grid_row(conn, community.id, grid_name, now)
+            community, new_community = community_row(conn, community_name, now)
+            grid, new_grid = grid_row(conn, community.id, grid_name, now)
             kind, title = (chat.type, chat.title) if chat else ("group", None)
             conn.execute(
                 "INSERT INTO chats (id, type, title, grid_id, active, registered_by,"
@@ -368,51 +369,3 @@ class Registry:
         del self._chats[old_id]
         self._chats[new_id] = replace(old, id=new_id, type="supergroup")
         return True
-
-
-def _upsert_user(conn: sqlite3.Connection, user: UserRecord, now: str) -> None:
-    conn.execute(
-        "INSERT INTO users (id, first_name, last_name, username, language_code,"
-        " started, blocked, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (id) DO UPDATE SET first_name=excluded.first_name,"
-        " last_name=excluded.last_name, username=excluded.username,"
-        " language_code=excluded.language_code, started=excluded.started,"
-        " blocked=excluded.blocked, last_seen=excluded.last_seen",
-        (
-            user.id,
-            user.first_name,
-            user.last_name,
-            user.username,
-            user.language_code,
-            int(user.started),
-            int(user.blocked),
-            now,
-            now,
-        ),
-    )
-
-
-def _community_row(conn: sqlite3.Connection, name: str, now: str) -> tuple[Community, bool]:
-    """The community of this name, created when new; and whether it is new."""
-    row = conn.execute("SELECT id, name FROM communities WHERE name = ?", (name,)).fetchone()
-    if row is not None:
-        return Community(row[0], row[1]), False
-    made = conn.execute(
-        "INSERT INTO communities (name, created_at) VALUES (?, ?) RETURNING id, name", (name, now)
-    ).fetchone()
-    return Community(made[0], made[1]), True
-
-
-def _grid_row(
-    conn: sqlite3.Connection, community_id: int, name: str, now: str
-) -> tuple[Grid, bool]:
-    row = conn.execute(
-        "SELECT id, name FROM grids WHERE community_id = ? AND name = ?", (community_id, name)
-    ).fetchone()
-    if row is not None:
-        return Grid(row[0], community_id, row[1]), False
-    made = conn.execute(
-        "INSERT INTO grids (community_id, name, created_at) VALUES (?, ?, ?) RETURNING id, name",
-        (community_id, name, now),
-    ).fetchone()
-    return Grid(made[0], community_id, made[1]), True

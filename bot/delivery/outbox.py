@@ -24,6 +24,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.core.db import utcnow
 from bot.core.registry import Registry
 from bot.delivery.outbox_store import CARD_EDIT_INTERVAL, OutboxStore, PendingMessage, Render
+from bot.delivery.pacing import retry_seconds
 from bot.delivery.sending import edit_html, send_html, send_media
 
 log = logging.getLogger(__name__)
@@ -178,8 +179,7 @@ class OutboxWorker:
             await self._store.sent(message, sent, self._clock())
             return True
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            seconds = retry_seconds(exc)
             await self._store.retry(message, timedelta(seconds=seconds), now)
             return False
         except ChatMigrated as exc:

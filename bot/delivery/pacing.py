@@ -81,7 +81,7 @@ class Pacing(BaseRateLimiter[str]):
             except RetryAfter as exc:
                 if bulk or attempt == 2:
                     raise
-                await asyncio.sleep(_seconds(exc.retry_after) + 0.1)
+                await asyncio.sleep(retry_seconds(exc) + 0.1)
         raise AssertionError("unreachable")
 
     def _buckets(self, chat_id: int | None, *, bulk: bool) -> list[AsyncLimiter]:
@@ -112,5 +112,7 @@ def _as_int(value: object) -> int | None:
     return None
 
 
-def _seconds(delay: int | timedelta) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked to wait (PTB gives seconds or a timedelta)."""
+    delay = exc.retry_after
     return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)

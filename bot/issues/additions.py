@@ -13,13 +13,13 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.context import CustomContext
 from bot.core.commands import CommandSpec, register_commands
 from bot.core.i18n import N_, Translator
-from bot.core.render import esc
 from bot.core.replies import command_text, denied, parse_number, reply, usage
 from bot.issues import moderation
 from bot.issues.attachments import media_problem, photo_of, voice_of
 from bot.issues.buttons import EXAMPLES
-from bot.issues.handlers import TEXT_LIMIT
+from bot.issues.handlers import text_too_long
 from bot.issues.service import (
+    PHOTO_LIMIT,
     Added,
     Addition,
     AlbumFull,
@@ -33,24 +33,19 @@ __all__ = ["COMMANDS", "register"]
 
 ADD_EXAMPLE = "/add 12 今天又积水了"
 CAPTION = re.compile(r"^/(add|note|close)(@\w+)?(\s|$)")
-PHOTO_LIMIT = 10
 
 
 def _problem(t: Translator, words: list[str], text: str, has_media: bool) -> str | None:
     if not words:
         return t._("Which issue? Give its number.")
     if parse_number(words[0]) is None:
-        return t._("“{value}” is not an issue number.").format(value=esc(words[0][:20]))
+        return moderation.not_a_number(t, words[0])
     if not text and not has_media:
         return t._(
             "Write what to add after the number, or send a photo or voice note with "
             "“/add 12” as its caption."
         )
-    if len(text) > TEXT_LIMIT:
-        return t._("That text is {n} characters; at most {limit}.").format(
-            n=t.number(len(text)), limit=t.number(TEXT_LIMIT)
-        )
-    return None
+    return text_too_long(t, text)
 
 
 async def add(update: Update, context: CustomContext) -> None:

@@ -17,7 +17,7 @@ from bot.core.i18n import Translator
 from bot.core.render import truncate
 from bot.core.replies import is_private, reply, usage
 from bot.issues import views
-from bot.issues.handlers import TEXT_LIMIT
+from bot.issues.handlers import TEXT_LIMIT, text_too_long
 from bot.issues.service import (
     AlreadyAnswered,
     BadOriginal,
@@ -69,17 +69,21 @@ async def answer_change(
     """Why not, or None when it was done. In the issue's own group the group post (a reply to
     the card) is the answer; anywhere else the actor gets a confirmation where they asked."""
     match result:
-        case IssueChanged(issue=issue):
-            chat_id, _ = ids(update)
-            private = is_private(update)
-            if issue.chat_id != chat_id or (update.callback_query is not None and private):
-                names = context.issues.name
-                await reply(
-                    update, views.event_text(context.t, result.event, names, public=not private)
-                )
+        case IssueChanged():
+            await confirm(update, context, result)
             return None
         case _:
             return refusal(context.t, command, result)
+
+
+async def confirm(update: Update, context: CustomContext, changed: IssueChanged) -> None:
+    """In the issue's own group the post under its card is the answer; anywhere else (or a
+    button pressed in private) the change is confirmed where it was made."""
+    chat_id, _ = ids(update)
+    private = is_private(update)
+    if changed.issue.chat_id != chat_id or (update.callback_query is not None and private):
+        names = context.issues.name
+        await reply(update, views.event_text(context.t, changed.event, names, public=not private))
 
 
 async def change(
@@ -146,10 +150,7 @@ async def ask_for_text(
 
 def too_long(context: CustomContext, text: str, command: Command) -> str:
     t = context.t
-    problem = t._("That text is {n} characters; at most {limit}.").format(
-        n=t.number(len(text)), limit=t.number(TEXT_LIMIT)
-    )
-    return usage(t, problem, EXAMPLES[command])
+    return usage(t, text_too_long(t, text) or "", EXAMPLES[command])
 
 
 async def on_prompt_reply(update: Update, context: CustomContext) -> None:

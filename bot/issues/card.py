@@ -15,10 +15,9 @@ from bot.issues import views
 from bot.issues.store import Issue, load_issue
 
 ChatTranslator = Callable[[int], Translator]  # a group's language, by chat id
-Names = Callable[[int | None], str]  # a person's name, by user id
 
 
-def issue_card(t: Translator, issue: Issue, name: Names) -> Shown:
+def issue_card(t: Translator, issue: Issue, name: views.Names) -> Shown:
     markup = views.card_buttons(t, issue, None)  # none: an edit drops the old ones
     return (
         views.card(t, issue, name, public=True),
@@ -26,7 +25,7 @@ def issue_card(t: Translator, issue: Issue, name: Names) -> Shown:
     )
 
 
-def issue_card_renderer(chat_tr: ChatTranslator, name: Names) -> CardRender:
+def issue_card_renderer(chat_tr: ChatTranslator, name: views.Names) -> CardRender:
     """The renderer of "issue" cards. Languages and names come from the caches of whoever
     builds the application, so that drawing a card reads nothing but the issue."""
 

@@ -38,7 +38,15 @@ from bot.issues.service import (
 )
 from bot.issues.views import answers
 
-__all__ = ["COMMANDS", "TEXT_LIMIT", "board", "my_issues", "register", "submit"]
+__all__ = [
+    "COMMANDS",
+    "TEXT_LIMIT",
+    "board",
+    "my_issues",
+    "register",
+    "submit",
+    "text_too_long",
+]
 
 TEXT_LIMIT = 2000
 REPORT_CAPTION = r"^/(report|urgent)(@\w+)?(\s|$)"
@@ -60,6 +68,15 @@ def text_problem(t: Translator, text: str) -> str | None:
             n=t.number(len(text)), limit=t.number(TEXT_LIMIT)
         )
     return None
+
+
+def text_too_long(t: Translator, text: str) -> str | None:
+    """What is wrong with a note, solution or addition longer than TEXT_LIMIT, or None."""
+    if len(text) <= TEXT_LIMIT:
+        return None
+    return t._("That text is {n} characters; at most {limit}.").format(
+        n=t.number(len(text)), limit=t.number(TEXT_LIMIT)
+    )
 
 
 async def report(update: Update, context: CustomContext) -> None:

@@ -28,7 +28,7 @@ from bot.issues.buttons import (
     on_fixed_button,
     on_prompt_reply,
 )
-from bot.issues.handlers import TEXT_LIMIT
+from bot.issues.handlers import text_too_long
 from bot.issues.service import (
     CATEGORY_KEYS,
     FOLLOW_RANGE,
@@ -99,10 +99,9 @@ def parse(t: Translator, which: Command, text: str) -> Parsed | str:
         return not_a_number(t, words[0]) if words else t._("Which issue? Give its number.")
     if which in TEXT_REQUIRED and not rest:
         return missing_text(t, which)
-    if len(rest) > TEXT_LIMIT:
-        return t._("That text is {n} characters; at most {limit}.").format(
-            n=t.number(len(rest)), limit=t.number(TEXT_LIMIT)
-        )
+    too_long = text_too_long(t, rest)
+    if too_long is not None:
+        return too_long
     if which is Command.PRIORITY:
         priority = parse_priority(rest)
         if priority is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from bot.context import CustomContext, ids
+from bot.context import CustomContext
 from bot.core import scope
 from bot.core.commands import CommandSpec, register_commands
 from bot.core.i18n import N_, Translator
@@ -16,7 +16,6 @@ from bot.core.render import esc, truncate
 from bot.core.replies import (
     command_text,
     denied,
-    is_private,
     parse_number,
     reply,
     split_args,
@@ -24,7 +23,8 @@ from bot.core.replies import (
 )
 from bot.core.roles import Action
 from bot.issues import views
-from bot.issues.handlers import TEXT_LIMIT
+from bot.issues.buttons import confirm
+from bot.issues.handlers import text_too_long
 from bot.issues.service import (
     BadDate,
     BodyAdded,
@@ -171,11 +171,9 @@ async def promise(update: Update, context: CustomContext) -> None:
         await reply(update, usage(t, problem, PROMISE))
         return
     note = words[2].strip() if len(words) > 2 else None
-    if note is not None and len(note) > TEXT_LIMIT:
-        problem = t._("That text is {n} characters; at most {limit}.").format(
-            n=t.number(len(note)), limit=t.number(TEXT_LIMIT)
-        )
-        await reply(update, usage(t, problem, PROMISE))
+    too_long = text_too_long(t, note) if note is not None else None
+    if too_long is not None:
+        await reply(update, usage(t, too_long, PROMISE))
         return
     result = await context.issues.promise(context.origin, number, words[1], note)
     await answer(update, context, number, result, Action.PROMISE)
@@ -187,12 +185,8 @@ async def answer(
     """In the issue's own group the post under its card is the answer; elsewhere a confirmation."""
     t = context.t
     match result:
-        case IssueChanged(issue=issue):
-            chat_id, _ = ids(update)
-            if issue.chat_id != chat_id:
-                names = context.issues.name
-                text = views.event_text(t, result.event, names, public=not is_private(update))
-                await reply(update, text)
+        case IssueChanged():
+            await confirm(update, context, result)
             return
         case IssueMissing():
             text = t._("There is no issue #{id}.").format(id=number)

@@ -18,14 +18,13 @@ from bot.core.replies import reply
 from bot.issues import views
 from bot.issues.attachments import media_problem, photo_of
 from bot.issues.handlers import TEXT_LIMIT, submit
-from bot.issues.service import CATEGORY_KEYS, NewIssue, suggest
+from bot.issues.service import CATEGORY_KEYS, PHOTO_LIMIT, NewIssue, suggest
 from bot.issues.views import answers
 
 PREFIX = "rp"
 GRID, CATEGORY, TEXT, LOCATION, PHOTO, ANON, CONFIRM = range(7)
 DRAFT = "report_draft"
 LOCATION_LIMIT = 200
-PHOTO_LIMIT = 10
 
 
 def draft_of(context: CustomContext) -> dict[str, Any]:

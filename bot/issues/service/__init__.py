@@ -56,6 +56,7 @@ from bot.issues.service.results import (
     UnknownBody,
     WrongState,
 )
+from bot.issues.store.evidence import PHOTO_LIMIT
 from bot.issues.store.reads import Board, Prompt, Sla, agenda
 from bot.issues.store.records import (
     SUMMARY_COLUMNS,
@@ -84,6 +85,7 @@ __all__ = [
     "CATEGORY_KEYS",
     "CATEGORY_NAMES",
     "FOLLOW_RANGE",
+    "PHOTO_LIMIT",
     "PRIORITY_NAMES",
     "STATE_NAMES",
     "SUMMARY_COLUMNS",

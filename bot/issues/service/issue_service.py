@@ -33,6 +33,7 @@ from bot.issues.service.results import (
     FixedAnswer,
     Following,
     FollowUp,
+    NoAlbum,
     Owning,
     Recategorizing,
     Reporting,
@@ -40,7 +41,7 @@ from bot.issues.service.results import (
     SlaInvalid,
     SlaSet,
 )
-from bot.issues.store import followup, owners, reads, signatures, voices
+from bot.issues.store import evidence, followup, owners, reads, signatures, voices
 from bot.issues.store.reads import Board, Prompt, Sla
 from bot.issues.store.records import Issue, IssueSummary, NewIssue, Scope, load_issue
 
@@ -167,8 +168,14 @@ class IssueService:
 
     async def album_photo(self, origin: Origin, media_group_id: str, photo: str) -> AlbumPhoto:
         """An album's photo without a caption: it follows the captioned one, if that one was a
-        /report or an /add of the same sender in the same chat."""
+        /report or an /add of the same sender in the same chat. Most albums in a group are
+        nobody's report: those are read, not written (no transaction, no recorded update)."""
         now, where = self._clock(), (origin.chat_id, origin.user_id)
+        known = await self._db.run(
+            lambda conn: evidence.album_of(conn, origin.chat_id, media_group_id, origin.user_id)
+        )
+        if known is None:
+            return NoAlbum()
         return await self._write(
             lambda conn: adding.album_photo(
                 conn, self._notifier, media_group_id, photo, where, now

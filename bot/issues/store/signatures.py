@@ -11,8 +11,7 @@ import math
 import sqlite3
 
 from bot.issues.rules.similarity import THRESHOLD, best_by_counts, bigrams
-
-ACTIVE = ("open", "escalated")
+from bot.issues.store.records import ACTIVE_STATES
 
 
 def index(conn: sqlite3.Connection, issue_id: int, grid_id: int, text: str) -> None:
@@ -32,9 +31,9 @@ def follow_state(
     conn: sqlite3.Connection, issue_id: int, grid_id: int, text: str, before: str, after: str
 ) -> None:
     """A change of state: in the index while active, out of it otherwise."""
-    if before in ACTIVE and after not in ACTIVE:
+    if before in ACTIVE_STATES and after not in ACTIVE_STATES:
         unindex(conn, issue_id)
-    elif before not in ACTIVE and after in ACTIVE:
+    elif before not in ACTIVE_STATES and after in ACTIVE_STATES:
         index(conn, issue_id, grid_id, text)
 
 
@@ -49,7 +48,7 @@ def near_duplicate(conn: sqlite3.Connection, grid_id: int, text: str) -> int | N
         " JOIN issues i ON i.id = b.issue_id"
         " WHERE b.grid_id = ? AND b.bigram IN (SELECT value FROM json_each(?))"
         " GROUP BY b.issue_id HAVING count(*) >= ?",
-        (grid_id, json.dumps(sorted(mine), ensure_ascii=False), needed),
+        (grid_id, json.dumps(list(mine), ensure_ascii=False), needed),
     ).fetchall()
     found = best_by_counts(len(mine), [(int(i), int(s), int(n)) for i, s, n in rows])
     return found[0] if found is not None else None

@@ -14,12 +14,13 @@ from bot.issues.rules.states import Command, State
 from bot.issues.service.results import BadOriginal, IssueMissing, NotPermitted, WrongState
 from bot.issues.store.reads import Board
 from bot.issues.store.records import Issue, IssueSummary
-from bot.issues.views.cards import Names, card, content, summary_line
+from bot.issues.views.cards import card, content, summary_line
 from bot.issues.views.names import (
     BOARD,
     BOARD_NAMES,
     DUPLICATE,
     STATE_NAMES,
+    Names,
     category_name,
     priority_name,
     state_name,

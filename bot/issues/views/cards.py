@@ -6,8 +6,6 @@ the text is for a group, where an anonymous reporter is never named.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks as keyboards
@@ -21,6 +19,7 @@ from bot.issues.views.names import (
     FIXED,
     ISSUE,
     STATE_NAMES,
+    Names,
     body_name,
     category_name,
     priority_name,
@@ -31,8 +30,6 @@ ADDED_LIMIT = 800  # an /add's text as its notification shows it: a caption hold
 HISTORY_LIMIT = 12
 HISTORY_KEPT = 3  # the newest changes always shown, even on a card at Telegram's limit
 NOTE_LIMIT = 300
-
-Names = Callable[[int | None], str]
 
 
 def title(t: Translator, issue_id: int, state: str) -> str:

@@ -3,7 +3,11 @@ where they are shown), and the callback prefixes of the issues' buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.i18n import N_, Translator
+
+Names = Callable[[int | None], str]  # a person's name, by user id
 
 ISSUE = "iss"  # callback prefix: iss:<action>:<issue id>
 FIXED = "fix"  # fix:yes|no:<issue id>

@@ -4,15 +4,12 @@ list of broken promises."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from bot.core.i18n import Translator
 from bot.core.render import esc, truncate
 from bot.issues.store.records import Issue
-from bot.issues.views.names import body_name
-
-Names = Callable[[int | None], str]
+from bot.issues.views.names import Names, body_name
 
 
 def promise_text(t: Translator, who: str, action: str, note: str, limit: int) -> str:
