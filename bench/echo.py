@@ -32,7 +32,12 @@ from telegram.ext import (
     filters,
 )
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.CHAT_MEMBER]  # as Mulin's
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]  # as Mulin's
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

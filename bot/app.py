@@ -66,6 +66,7 @@ def pacing(settings: Settings) -> Pacing:
 def build_application(settings: Settings) -> MulinApp:
     token = settings.require_token()
     processor = PerChatProcessor()
+    fetching = AiohttpRequest(pool_size=1, keep_updates=True)
     app: MulinApp = (
         ApplicationBuilder()
         .token(token)
@@ -82,7 +83,7 @@ def build_application(settings: Settings) -> MulinApp:
         )
         .rate_limiter(pacing(settings))
         .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(pool_size=1))
+        .get_updates_request(fetching)
         .concurrent_updates(processor)
         .update_queue(processor.backlog())
         .persistence(DialogPersistence(settings.db_path))
@@ -92,6 +93,7 @@ def build_application(settings: Settings) -> MulinApp:
         .build()
     )
     app.bot_data.settings = settings
+    app.bot_data.fetched = fetching.fetched
     app.bot_data.commands = []
     app.bot_data.catalogs = Catalogs(settings.locale, settings.tz)
     register_all(app)
@@ -109,7 +111,6 @@ async def _post_init(app: MulinApp) -> None:
     admins, tz = services.settings.admins, services.settings.tz
     services.people = people = Audience(registry, services.catalogs, admins)
     services.issues = issues = IssueService(db, Notifier(registry, services.catalogs, admins))
-    await issues.prepare()
     services.activities = ActivityService(db, registry, people, admins)
     services.meetings = MeetingService(db, people, issues, tz, admins)
     services.directory = DirectoryService(db)
@@ -131,7 +132,7 @@ async def _post_init(app: MulinApp) -> None:
     await publish_commands(app, services.catalogs)
     for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping):
         jobs.register(app)
-    services.inbox = Inbox(db)
+    services.inbox = Inbox(db, services.fetched)
     await _open_inbox(app, services.inbox)
 
 

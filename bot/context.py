@@ -43,6 +43,7 @@ class Services:
     people: Audience  # who the bot speaks to, in which language (bot/core/audience.py)
     outbox: OutboxWorker
     inbox: Inbox
+    fetched: dict[int, dict[str, Any]]  # getUpdates' updates as they came, for the inbox
     activities: ActivityService
     meetings: MeetingService
     directory: DirectoryService

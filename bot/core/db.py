@@ -79,6 +79,20 @@ _PRAGMAS = (
 )
 
 
+class Connection(sqlite3.Connection):
+    """The loop's connection, with room for what features derive from the data and keep in
+    memory while it is open (bot/issues/store/signatures.py: the near-duplicate index)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.derived: dict[str, object] = {}
+
+
+def derived(conn: sqlite3.Connection) -> dict[str, object]:
+    """The connection's derived data; a plain connection (a tool's, a test's) keeps none."""
+    return conn.derived if isinstance(conn, Connection) else {}
+
+
 def _connect_pragmas(conn: sqlite3.Connection) -> None:
     for pragma in _PRAGMAS:
         conn.execute(pragma)
@@ -122,7 +136,9 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, factory=Connection
+        )
         slow: aiosqlite.Connection | None = None
         try:
             _connect_pragmas(conn)

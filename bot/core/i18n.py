@@ -7,8 +7,9 @@ its .po, the .po is compiled in memory so that a fresh checkout never speaks unt
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,15 @@ def _load(locale: str, directory: Path) -> NullTranslations:
     return Translations(buf, domain=DOMAIN)
 
 
+@lru_cache(maxsize=4096)
+def _when(locale: Locale, tz: ZoneInfo, value: datetime) -> str:
+    """Every card shows a time per line of its history, drawn again at each change: each
+    moment is formatted once (Babel's skeletons cost 5 % of a report)."""
+    local = value.astimezone(tz)
+    day = format_skeleton("MMMEd", local, locale=locale)
+    return f"{day} {format_skeleton('Hm', local, locale=locale)}"
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything one reader's language needs: messages, plural forms and Babel formatting."""
@@ -53,6 +63,11 @@ class Translator:
     locale: str
     tz: ZoneInfo
     translations: NullTranslations
+    # Babel parses a locale given by name on every call (1.7 % of the bot's CPU under load)
+    babel: Locale = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "babel", Locale.parse(self.locale))
 
     def _(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -70,23 +85,21 @@ class Translator:
 
     def when(self, value: datetime) -> str:
         """A moment as people read it here: 11月27日 周五 15:00 / Fri, Nov 27, 15:00."""
-        local = value.astimezone(self.tz)
-        day = format_skeleton("MMMEd", local, locale=self.locale)
-        return f"{day} {format_skeleton('Hm', local, locale=self.locale)}"
+        return _when(self.babel, self.tz, value)
 
     def when_long(self, value: datetime) -> str:
         local = value.astimezone(self.tz)
-        return format_datetime(local, "medium", tzinfo=self.tz, locale=self.locale)
+        return format_datetime(local, "medium", tzinfo=self.tz, locale=self.babel)
 
     def day(self, value: date) -> str:
-        return format_date(value, "medium", locale=self.locale)
+        return format_date(value, "medium", locale=self.babel)
 
     def month_day(self, value: date) -> str:
         """A date within the coming year, short: 12月31日 / Dec 31."""
-        return format_skeleton("MMMd", value, locale=self.locale)
+        return format_skeleton("MMMd", value, locale=self.babel)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self.babel)
 
     @property
     def display_name(self) -> str:

@@ -29,21 +29,45 @@ UNHANDLED_SQL = (
 
 
 class Inbox:
-    def __init__(self, db: Database) -> None:
+    """`fetched`: the updates the getUpdates transport keeps as Telegram sent them
+    (bot/delivery/transport.py); the first update of a batch to be queued stores the whole
+    batch in one statement, the others find themselves stored. Without it (a webhook), each
+    update is stored as PTB rebuilds it."""
+
+    def __init__(self, db: Database, fetched: dict[int, dict[str, Any]] | None = None) -> None:
         self._db = db
+        self._fetched = fetched
+        self._stored: set[int] = set()  # stored with an earlier update of their batch
 
     async def record(self, update: Update) -> None:
         """Kept before it is queued (and so before Telegram is told it arrived)."""
-        if self._db.is_processed(update.update_id):
-            return  # a redelivery of one already handled: tracking ignores it
-        payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        if update.update_id in self._stored:
+            self._stored.discard(update.update_id)
+            return
+        rows = [
+            (update_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+            for update_id, payload in self._batch(update)
+            if not self._db.is_processed(update_id)  # a redelivery: tracking ignores it
+        ]
+        if not rows:
+            return
         now = ts(utcnow())
         await self._db.run(
-            lambda conn: conn.execute(
+            lambda conn: conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-                (update.update_id, payload, now),
+                [(update_id, payload, now) for update_id, payload in rows],
             )
         )
+        self._stored.update(update_id for update_id, _ in rows if update_id != update.update_id)
+
+    def _batch(self, update: Update) -> list[tuple[int, dict[str, Any]]]:
+        """This update and the rest of its getUpdates batch not yet queued, as they came."""
+        fetched = self._fetched
+        if fetched is None or update.update_id not in fetched:
+            return [(update.update_id, update.to_dict())]
+        batch = sorted(fetched.items())
+        fetched.clear()
+        return batch
 
     async def unhandled(self) -> list[dict[str, Any]]:
         """Recorded and never handled (the process died first), oldest first."""

@@ -18,11 +18,8 @@ ChatTranslator = Callable[[int], Translator]  # a group's language, by chat id
 
 
 def issue_card(t: Translator, issue: Issue, name: views.Names) -> Shown:
-    markup = views.card_buttons(t, issue, None)  # none: an edit drops the old ones
-    return (
-        views.card(t, issue, name, public=True),
-        markup.to_dict() if markup is not None else None,
-    )
+    # no buttons: an edit drops the old ones
+    return views.card(t, issue, name, public=True), views.card_markup(t, issue, None)
 
 
 def issue_card_renderer(chat_tr: ChatTranslator, name: views.Names) -> CardRender:

@@ -179,7 +179,7 @@ class Notifier(Audience):
                 OutboxItem(
                     user_id,
                     views.urgent_alert(t, issue, self.name, self.place(issue)),
-                    markup=_markup(views.card_buttons(t, issue, self.who(user_id, issue))),
+                    markup=views.card_markup(t, issue, self.who(user_id, issue)),
                 )
             )
             items += [OutboxItem(user_id, "", media=m) for m in found]

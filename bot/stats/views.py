@@ -30,7 +30,7 @@ CHART_GRIDS = 15  # the chart shows the busiest grids; the text lists every one
 
 def month_name(t: Translator, month: Month) -> str:
     """2026年3月 / March 2026."""
-    return str(format_skeleton("yMMMM", month.first_day, locale=t.locale))
+    return str(format_skeleton("yMMMM", month.first_day, locale=t.babel))
 
 
 def _one_decimal(value: float) -> Decimal:
@@ -38,7 +38,7 @@ def _one_decimal(value: float) -> Decimal:
 
 
 def _decimal(t: Translator, value: Decimal) -> str:
-    return str(format_decimal(value, format="#,##0.0", locale=t.locale))
+    return str(format_decimal(value, format="#,##0.0", locale=t.babel))
 
 
 def change(t: Translator, now: float, before: float, *, decimal: bool = False) -> str:
@@ -144,7 +144,7 @@ def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) ->
 
 
 def _percent(t: Translator, share: float) -> str:
-    return format_percent(share, locale=t.locale)
+    return format_percent(share, locale=t.babel)
 
 
 def _rated(t: Translator, name: str, rated: Ratings) -> str:

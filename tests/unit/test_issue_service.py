@@ -3,6 +3,7 @@ redelivered update has no second effect), the clock it is given, and the daily f
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,9 @@ from bot.core.i18n import Catalogs
 from bot.core.origin import Origin
 from bot.core.records import SeenUser
 from bot.core.registry import Registry
+from bot.issues import views
 from bot.issues.notify import Notifier
+from bot.issues.rules.states import Who
 from bot.issues.service import (
     AlreadyFollowing,
     BadOriginal,
@@ -33,6 +36,7 @@ from bot.issues.service import (
     ReportThrottled,
     WrongState,
 )
+from bot.issues.store import writes
 
 GROUP = -100800
 RESIDENT, NEIGHBOUR, WORKER = 1, 2, 3
@@ -135,3 +139,46 @@ async def test_the_follow_up_escalates_once_a_day(town: Town) -> None:
     assert await town.service.follow_up(later + timedelta(hours=2), "2025-03-17") is None
     issue = await town.service.get(issue_id)
     assert issue is not None and issue.history[-1].action == "auto_escalate"
+
+
+async def test_the_near_duplicate_index_trusts_the_database_over_itself(town: Town) -> None:
+    """The index lives in memory (bot/issues/store/signatures.py): an insert rolled back after
+    indexing, whose id SQLite then gives to another issue, and an issue resolved without the
+    index hearing of it, are never proposed."""
+    lamp, lift = "3号楼门口路灯不亮，晚上很黑", "5号楼电梯停在二楼不动了"
+    await reported(town, "垃圾桶满了没人清理")  # the grid is indexed from now on
+
+    def rolled_back(conn: sqlite3.Connection) -> None:
+        writes.insert_issue(conn, town.new(lamp), START)
+        raise RuntimeError("the transaction fails after indexing")
+
+    with pytest.raises(RuntimeError):
+        await town.registry.db.transaction(rolled_back)
+    reused = await reported(town, lift)  # the id the rolled-back insert had
+    assert isinstance(await town.service.report(origin(NEIGHBOUR), town.new(lamp)), IssueReported)
+    looks = await town.service.report(origin(NEIGHBOUR), town.new("5号楼电梯停在二楼不动"))
+    assert isinstance(looks, NearDuplicate) and looks.match.id == reused
+    await town.registry.db.transaction(
+        lambda conn: conn.execute("UPDATE issues SET state = 'resolved' WHERE id = ?", (reused,))
+    )
+    later = await town.service.report(origin(WORKER), town.new("5号楼电梯停在二楼不动"))
+    assert isinstance(later, IssueReported)
+
+
+async def test_the_cards_json_is_what_ptb_would_send(town: Town) -> None:
+    """The outbox's card buttons are built as JSON directly (bot/issues/views/cards.py): the
+    same as PTB's own objects give, in every state and for every viewer."""
+    catalogs = Catalogs("zh_CN", ZoneInfo("Asia/Shanghai"))
+    issue_id = await reported(town, "3号楼路灯不亮")
+    await town.service.follow(origin(NEIGHBOUR), issue_id)
+    viewers = [None, Who(frozenset({"grid"})), Who(frozenset(), reporter=True), Who(frozenset())]
+    for step in (None, Command.ESCALATE, Command.CLOSE):
+        if step is not None:
+            await town.service.apply(origin(WORKER), issue_id, step, note="已处理")
+        issue = await town.service.get(issue_id)
+        assert issue is not None
+        for locale in ("zh_CN", "en"):
+            for viewer in viewers:
+                t = catalogs.get(locale)
+                ptb = views.card_buttons(t, issue, viewer)
+                assert views.card_markup(t, issue, viewer) == (ptb.to_dict() if ptb else None)

@@ -32,10 +32,10 @@ QUERIES = {
     "history": "SELECT at FROM issue_history WHERE issue_id = 5 ORDER BY id",
     "followers": "SELECT user_id FROM issue_followers WHERE issue_id = 5",
     "rate limit": RATE_LIMIT_SQL.replace("?", "3", 1).replace("?", "'2026'", 2).replace("?", "3"),
-    "near duplicates": "SELECT b.issue_id, count(*), i.bigram_count FROM issue_bigrams b"
-    " JOIN issues i ON i.id = b.issue_id WHERE b.grid_id = 1 AND b.bigram IN"
-    ' (SELECT value FROM json_each(\'["路灯","灯不"]\')) GROUP BY b.issue_id HAVING count(*) >= 2',
-    "bigram index removal": "DELETE FROM issue_bigrams WHERE issue_id = 5",
+    "near-duplicate index of a grid": "SELECT id, text FROM issues WHERE grid_id = 1"
+    " AND state IN ('open', 'escalated')",
+    "near-duplicate candidates": "SELECT id FROM issues WHERE id IN (SELECT value FROM"
+    " json_each('[5, 7]')) AND grid_id = 1 AND state IN ('open', 'escalated')",
     "agenda": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.community_id = 1 AND (i.state ="
     " 'escalated' OR (i.state = 'open' AND i.priority = 'major'))",
     "my issues": f"SELECT {SUMMARY_COLUMNS} FROM issues i WHERE i.reporter_id = 3 LIMIT 30",

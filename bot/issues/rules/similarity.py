@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Set
+from functools import lru_cache
 
 THRESHOLD = 0.6
 
@@ -31,9 +32,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(char for char in folded if _kept(char)))
 
 
+@lru_cache(maxsize=256)
 def bigrams(text: str) -> frozenset[str]:
     """A one-character text is its own single "bigram", so that it still matches itself;
-    a text with nothing left after normalising has none and matches nothing."""
+    a text with nothing left after normalising has none and matches nothing. (A report asks
+    twice: for its near-duplicates, then to be indexed: the second time is free.)"""
     norm = normalize(text)
     if len(norm) == 1:
         return frozenset({norm})

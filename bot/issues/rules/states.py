@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TypeAlias
 
 from bot.core.roles import ALL_ROLES, Action, Actor, Role
@@ -156,11 +156,17 @@ def decide(state: State, command: Command, who: Who) -> Decision:
 
 def allowed_commands(state: State, who: Who) -> list[Command]:
     """What to offer as buttons on the card; the daily job's command is never a button."""
-    return [
+    return list(_allowed_commands(state, who))
+
+
+@lru_cache(maxsize=1024)
+def _allowed_commands(state: State, who: Who) -> tuple[Command, ...]:
+    """Every card drawn asks this (a few states × the roles there are): asked once each."""
+    return tuple(
         command
         for command in Command
         if command is not Command.AUTO_ESCALATE and isinstance(decide(state, command, who), Allowed)
-    ]
+    )
 
 
 _BOARDS: dict[State, str | None] = {

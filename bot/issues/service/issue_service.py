@@ -41,7 +41,7 @@ from bot.issues.service.results import (
     SlaInvalid,
     SlaSet,
 )
-from bot.issues.store import evidence, followup, owners, reads, signatures, voices
+from bot.issues.store import evidence, followup, owners, reads, voices
 from bot.issues.store.reads import Board, Prompt, Sla
 from bot.issues.store.records import Issue, IssueSummary, NewIssue, Scope, load_issue
 
@@ -63,11 +63,6 @@ class IssueService:
 
     def _who_of(self, user_id: int) -> changing.WhoOf:
         return lambda issue: self._notifier.who(user_id, issue)
-
-    async def prepare(self) -> int:
-        """At start: index for near-duplicates the active issues of a database from before the
-        index (once); how many."""
-        return await self._db.transaction(signatures.backfill)
 
     # -- who is who (the caches only) ---------------------------------------------------------
 

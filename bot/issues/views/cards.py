@@ -232,24 +232,47 @@ def _command_label(t: Translator, command: Command) -> str:
     return labels[command]
 
 
-def card_buttons(t: Translator, issue: Issue, viewer: Who | None) -> InlineKeyboardMarkup | None:
+def card_keys(t: Translator, issue: Issue, viewer: Who | None) -> list[list[tuple[str, str]]]:
     """ "Me too" for everyone, and the state changes allowed: in a group (viewer None) those any
-    moderator may make, in private those this viewer may make. Every press is checked again."""
-    rows: list[list[InlineKeyboardButton]] = []
+    moderator may make, in private those this viewer may make. Every press is checked again.
+    Rows of (label, callback data)."""
+    rows: list[list[tuple[str, str]]] = []
     if issue.state in (State.OPEN, State.ESCALATED) and not (viewer and viewer.reporter):
         label = t.p_("button", "🙋 Me too")
         if issue.followers:
             label += f" ({len(issue.followers)})"
-        rows.append([keyboards.button(label, ISSUE, "follow", issue.id)])
+        rows.append([(label, keyboards.encode(ISSUE, "follow", issue.id))])
     allowed = allowed_commands(State(issue.state), viewer or MODERATOR)
     actions = [
-        keyboards.button(_command_label(t, c), ISSUE, c.value, issue.id)
+        (_command_label(t, c), keyboards.encode(ISSUE, c.value, issue.id))
         for c in CARD_COMMANDS
         if c in allowed
     ]
     if actions:
         rows.append(actions)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
+
+
+def card_buttons(t: Translator, issue: Issue, viewer: Who | None) -> InlineKeyboardMarkup | None:
+    rows = card_keys(t, issue, viewer)
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def card_markup(t: Translator, issue: Issue, viewer: Who | None) -> dict[str, object] | None:
+    """card_buttons as Telegram's JSON, for the outbox, without PTB's objects: building them
+    and turning them into JSON was a sixth of a report's cost."""
+    rows = card_keys(t, issue, viewer)
+    if not rows:
+        return None
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
 
 
 def summary_line(t: Translator, s: IssueSummary) -> str:
