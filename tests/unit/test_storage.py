@@ -184,3 +184,22 @@ async def test_a_cancelled_slow_write_still_ends_its_transaction(tmp_path: Path)
         )
     finally:
         await db.close()
+
+
+async def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path) -> None:
+    """The loop's connection never checkpoints (a commit crossing 1,000 pages would fsync on
+    the event loop); the slow connection does it every CHECKPOINT_ROWS rows: 8,000 one-row
+    commits, about a page of WAL each, leave a WAL of some 2,000 pages, not one of 8,000."""
+    path = tmp_path / "wal.sqlite3"
+    db = await Database.open(path)
+    try:
+        autocheckpoint = await db.query("PRAGMA wal_autocheckpoint")
+        assert autocheckpoint == [(0,)]
+        for update_id in range(8000):
+            await db.mark_processed(update_id)
+            if update_id % 500 == 0:
+                await asyncio.sleep(0)  # the checkpoint runs in aiosqlite's thread meanwhile
+        wal = path.with_name(path.name + "-wal").stat().st_size
+        assert wal < 12 * 2**20, wal
+    finally:
+        await db.close()
