@@ -79,7 +79,7 @@ def run_command(settings: Settings, args: argparse.Namespace) -> None:
     settings.require_token()
     from bot.app import ALLOWED_UPDATES, build_application
 
-    app = build_application(settings)
+    app = build_application(settings, own_process=True)
     if args.webhook:
         host, port = parse_listen(args.listen)
         app.run_webhook(

@@ -49,6 +49,7 @@ class Services:
     directory: DirectoryService
     admin: AdminService
     started_at: float  # time.time() at start, for /health
+    own_process: bool  # `python -m bot run`: the process is the bot's alone
     last_error: tuple[float, str] | None = None  # when, and the exception's type
     stats: StatsService
     weekly: WeeklyService  # the weekly account (公开上榜)
