@@ -179,6 +179,24 @@ async def start_mulin(
     return await spawn("mulin", [sys.executable, *launcher], workdir / "mulin.log", env)
 
 
+HOG = "while True: pass"  # one core's worth of CPU, in Python as any busy neighbour would be
+
+
+async def start_hogs(workdir: Path, count: int) -> list[Child]:
+    """`count` busy-loop processes beside the bot (a CPU hog: the machine is not the bot's
+    alone); stop them with Child.stop. Their CPU time (Child.cpu_seconds) shows they ran."""
+    return [
+        await spawn(f"hog{i + 1}", [sys.executable, "-c", HOG], workdir / f"hog{i + 1}.log")
+        for i in range(count)
+    ]
+
+
+async def stop_all(children: Sequence[Child]) -> None:
+    """Stop each child (SIGINT, then SIGKILL if it hangs), whatever happened before."""
+    for child in children:
+        await child.stop()
+
+
 async def start_echo(
     api_url: str, workdir: Path, extra: Sequence[str] = (), module: str = "bench.echo"
 ) -> Child:
