@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import broadcast, imports, scale, signups, throughput
+from . import broadcast, imports, scale, signups, throughput, votes
 
 
 class Benchmark(Protocol):
@@ -40,6 +40,7 @@ class Benchmark(Protocol):
 
 BENCHMARKS: dict[str, Benchmark] = {
     "signups": signups,
+    "votes": votes,
     "throughput": throughput,
     "broadcast": broadcast,
     "scale": scale,

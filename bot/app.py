@@ -47,7 +47,14 @@ from bot.issues.notify import Notifier
 from bot.issues.service import IssueService
 from bot.meetings import jobs as meeting_jobs
 from bot.meetings.service import MeetingService
+from bot.notices import jobs as notice_jobs
+from bot.notices.service import NoticeService
 from bot.stats.service import StatsService
+from bot.visits import jobs as visit_jobs
+from bot.visits.service import VisitService
+from bot.votes import jobs as vote_jobs
+from bot.votes.card import vote_card_renderer
+from bot.votes.service import VoteService
 from bot.weekly import jobs as weekly_jobs
 from bot.weekly.service import WeeklyService
 
@@ -119,6 +126,9 @@ async def _post_init(app: MulinApp) -> None:
     services.stats = StatsService(db, services.settings.tz)
     services.admin = AdminService(db, registry)
     services.weekly = WeeklyService(db, people, tz)
+    services.notices = NoticeService(db, people, admins)
+    services.visits = VisitService(db, people, issues, tz)
+    services.votes = VoteService(db, registry, people, issues, admins)
     services.outbox = OutboxWorker(
         registry,
         app.bot,
@@ -126,14 +136,17 @@ async def _post_init(app: MulinApp) -> None:
             {
                 "issue": issue_card_renderer(people.chat_tr, people.name),
                 "activity": activity_card_renderer(people.chat_tr),
+                "vote": vote_card_renderer(people.chat_tr),
             }
         ),
         edit_interval=timedelta(seconds=services.settings.card_edit_seconds),
     )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
-    for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping):
+    for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping, visit_jobs):
         jobs.register(app)
+    notice_jobs.register(app)
+    vote_jobs.register(app)
     services.inbox = Inbox(db, services.fetched)
     await _open_inbox(app, services.inbox)
     if services.own_process:

@@ -25,7 +25,10 @@ if TYPE_CHECKING:  # the features' services are built by bot/app.py; core only n
     from bot.directory.service import DirectoryService
     from bot.issues.service import IssueService
     from bot.meetings.service import MeetingService
+    from bot.notices.service import NoticeService
     from bot.stats.service import StatsService
+    from bot.visits.service import VisitService
+    from bot.votes.service import VoteService
     from bot.weekly.service import WeeklyService
 
 
@@ -53,6 +56,9 @@ class Services:
     last_error: tuple[float, str] | None = None  # when, and the exception's type
     stats: StatsService
     weekly: WeeklyService  # the weekly account (公开上榜)
+    visits: VisitService  # visits (接访进小区) and urgent meetings (急事立议)
+    notices: NoticeService  # public notices with an objection window (公示)
+    votes: VoteService  # votes (大事大议)
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
@@ -118,6 +124,18 @@ class CustomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def weekly(self) -> WeeklyService:
         return self.bot_data.weekly
+
+    @property
+    def visits(self) -> VisitService:
+        return self.bot_data.visits
+
+    @property
+    def notices(self) -> NoticeService:
+        return self.bot_data.notices
+
+    @property
+    def votes(self) -> VoteService:
+        return self.bot_data.votes
 
     @property
     def t(self) -> Translator:

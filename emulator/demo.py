@@ -25,6 +25,9 @@ from bot.meetings.jobs import run_meeting_reminder
 from bot.weekly.jobs import run_weekly
 from bot.weekly.rules import next_monday
 from emulator import Chat, Emulator, Message, User
+from emulator.demo_notices import scene_notices
+from emulator.demo_visits import scene_visits
+from emulator.demo_votes import scene_votes
 from emulator.harness import World, scripted_world
 
 TOKEN = "100200300:DEMO"
@@ -388,6 +391,9 @@ SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_directory_and_stats,
     scene_evidence,
     scene_follow_through,
+    scene_visits,
+    scene_votes,
+    scene_notices,
 ]
 
 

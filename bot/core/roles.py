@@ -75,6 +75,13 @@ class Action(StrEnum):
     # meetings
     SET_MEETING = "set_meeting"
     MINUTES = "minutes"
+    # visits (接访进小区) and urgent meetings (急事立议)
+    VISIT = "visit"  # /visit, /cancelvisit
+    CONVENE = "convene"
+    # public notices (公示)
+    NOTICE = "notice"  # /notice, and reading a notice's objections (/objections)
+    # votes (大事大议)
+    VOTE = "vote"  # /vote, /closevote
     # directory and statistics
     EDIT_CONTACTS = "edit_contacts"
     STATS = "stats"
@@ -124,6 +131,10 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.ORGANIZE: Permission(ORGANIZERS),
     Action.SET_MEETING: Permission(OFFICIALS),
     Action.MINUTES: Permission(OFFICIALS),
+    Action.VISIT: Permission(OFFICIALS),
+    Action.CONVENE: Permission(GRID_OR_COMMUNITY),
+    Action.NOTICE: Permission(OFFICIALS),
+    Action.VOTE: Permission(OFFICIALS),
     Action.EDIT_CONTACTS: Permission(GRID_OR_COMMUNITY),
     Action.STATS: Permission(MODERATORS),
 }

@@ -5,9 +5,11 @@ A change to an issue or an activity does not render its cards: it queues a "refr
 when the refresh's turn comes. 500 sign-up presses in a minute thus cost the few edits a group
 can take (20 a minute), not 500 renderings per card (measured in bench/throughput.py).
 
-Delivery knows cards only by the kind the outbox stores with them ("issue", "activity"); each
-feature registers how its kind is rendered (bot/issues/card.py, bot/activities/card.py), so
-that delivery imports no feature and a new kind of card needs no change here.
+Delivery knows cards only by the kind the outbox stores with them ("issue", "activity", "vote");
+each feature registers how its kind is rendered (bot/issues/card.py, bot/activities/card.py,
+bot/votes/card.py), so that delivery imports no feature and a new kind of card needs no change
+here. Where a card of a newer kind is shown is kept in the table group_cards (a row per card and
+group, which the feature writes when it first queues the card).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from bot.delivery.pending import PendingMessage, Render, canonical, due_messages
 
 __all__ = [
     "CARD_EDIT_INTERVAL",
+    "CARD_KINDS_WITH_COLUMNS",
     "MAX_ATTEMPTS",
     "Media",
     "OutboxItem",
@@ -33,6 +34,10 @@ MAX_ATTEMPTS = 8
 # A card is edited at most this often (MULIN_CARD_EDIT_SECONDS): the sign-ups of a busy minute
 # become a few edits, and a group's budget (20 messages a minute) stays for its conversation.
 CARD_EDIT_INTERVAL = timedelta(seconds=10)
+# Issue and activity cards keep where they are in their own tables; a card of any other kind
+# (a vote's, …) in group_cards, one row per card and group, written by its feature when the
+# card is first queued (migration 0021).
+CARD_KINDS_WITH_COLUMNS = frozenset({"issue", "activity"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class OutboxItem:
     card_of: int | None = None  # this message is this card: remember where it went
     edit_card: int | None = None  # edit this card instead of sending
     not_before: datetime | None = None
-    card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue | activity
+    card_kind: str = "issue"  # what card_of / edit_card / reply_to_card name: issue, activity…
     refresh: bool = False  # edit_card: render the card when the edit is sent (delivery/cards.py)
     media: Media | None = None  # send this photo, album, voice or place; `text`: its caption
 
@@ -147,6 +152,13 @@ class OutboxStore:
                     "UPDATE activity_cards SET message_id = ?, sent_text = ?,"
                     " edited_at = coalesce(?, edited_at) WHERE activity_id = ? AND chat_id = ?",
                     (message_id, shown, edited, card, message.chat_id),
+                )
+            elif message.card_kind not in CARD_KINDS_WITH_COLUMNS:
+                conn.execute(
+                    "UPDATE group_cards SET message_id = ?, sent_text = ?,"
+                    " edited_at = coalesce(?, edited_at)"
+                    " WHERE kind = ? AND card_id = ? AND chat_id = ?",
+                    (message_id, shown, edited, message.card_kind, card, message.chat_id),
                 )
             else:
                 conn.execute(

@@ -78,14 +78,18 @@ def signature(text: str, markup: str | None) -> str:
 def _select_due(
     conn: sqlite3.Connection, moment: str, limit: int, busy: Sequence[int] = ()
 ) -> list[_Row]:
-    """Due rows, oldest first, but none of the `busy` chats (their sender is still at work)."""
+    """Due rows, oldest first, but none of the `busy` chats (their sender is still at work).
+    The cards a row names are found by kind: an issue's in its row, an activity's in
+    activity_cards, any other kind's (a vote's, …) in group_cards."""
     rows = conn.execute(
         "SELECT o.id, o.chat_id, o.method, o.text, o.markup, o.reply_to, o.card_of,"
         " o.attempts, o.reply_to_card, o.edit_card, o.card_kind,"
-        " coalesce(rc.chat_id, o.chat_id), coalesce(rc.card_message_id, ra.message_id),"
-        " coalesce(ec.chat_id, o.chat_id), coalesce(ec.card_message_id, ea.message_id),"
-        " coalesce(ec.card_text, ea.sent_text),"
-        " coalesce(ec.card_edited_at, ea.edited_at), o.payload"
+        " coalesce(rc.chat_id, o.chat_id),"
+        " coalesce(rc.card_message_id, ra.message_id, rg.message_id),"
+        " coalesce(ec.chat_id, o.chat_id),"
+        " coalesce(ec.card_message_id, ea.message_id, eg.message_id),"
+        " coalesce(ec.card_text, ea.sent_text, eg.sent_text),"
+        " coalesce(ec.card_edited_at, ea.edited_at, eg.edited_at), o.payload"
         " FROM outbox o"
         " LEFT JOIN issues rc ON o.card_kind = 'issue' AND rc.id = o.reply_to_card"
         " LEFT JOIN issues ec ON o.card_kind = 'issue' AND ec.id = o.edit_card"
@@ -93,6 +97,10 @@ def _select_due(
         "  AND ra.activity_id = o.reply_to_card AND ra.chat_id = o.chat_id"
         " LEFT JOIN activity_cards ea ON o.card_kind = 'activity'"
         "  AND ea.activity_id = o.edit_card AND ea.chat_id = o.chat_id"
+        " LEFT JOIN group_cards rg ON rg.kind = o.card_kind"
+        "  AND rg.card_id = o.reply_to_card AND rg.chat_id = o.chat_id"
+        " LEFT JOIN group_cards eg ON eg.kind = o.card_kind"
+        "  AND eg.card_id = o.edit_card AND eg.chat_id = o.chat_id"
         " WHERE o.done_at IS NULL AND o.not_before <= ?"
         " AND o.chat_id NOT IN (SELECT value FROM json_each(?)) ORDER BY o.id LIMIT ?",
         (moment, json.dumps(list(busy)), limit),

@@ -98,18 +98,19 @@ async def meeting(update: Update, context: CustomContext) -> None:
         return
     for community in communities[:5]:
         upcoming = await context.meetings.upcoming(community.id)
-        await reply(
-            update,
-            views.next_meeting(
-                t,
-                community.name,
-                upcoming.start,
-                upcoming.place,
-                upcoming.agenda,
-                context.people.grid_name,
-                upcoming.now,
-            ),
+        text = views.next_meeting(
+            t,
+            community.name,
+            upcoming.start,
+            upcoming.place,
+            upcoming.agenda,
+            context.people.grid_name,
+            upcoming.now,
         )
+        visits = await context.visits.upcoming(community.id)
+        if visits:  # SPEC: the coming visits, after the monthly meeting
+            text += "\n\n" + views.coming_visits(t, visits, community.name)
+        await reply(update, text)
 
 
 async def remind(update: Update, context: CustomContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from telegram import ForceReply, InlineKeyboardMarkup
@@ -15,8 +16,10 @@ from bot.issues.service import Change, Command, Issue, IssueChanged, IssueSummar
 from bot.issues.views import STATE_NAMES, priority_name
 from bot.issues.views import answers as issue_answers
 from bot.meetings.store import MeetingSettings
+from bot.visits import views as visit_views
+from bot.visits.service import Visit
 
-MINUTES = "min"  # min:<community>:<issue>:close|keep|reject | min:<community>:0:next
+MINUTES = "min"  # min:<community>:<issue>:close|keep|reject|next[:<visit>] (issue 0: next)
 
 GridName = Callable[[int], str]
 
@@ -79,10 +82,45 @@ def next_meeting(
     return "\n".join([head, "", *agenda(t, items, grid_name, now)])
 
 
+def coming_visits(t: Translator, visits: list[Visit], community: str) -> str:
+    return visit_views.upcoming(t, visits, community)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Which meeting the minutes walk: its community, its heading, and the visit (None: the
+    monthly meeting)."""
+
+    community_id: int
+    heading: str
+    visit_id: int | None = None
+
+    def data(self, issue_id: int, action: str) -> tuple[object, ...]:
+        fields: tuple[object, ...] = (self.community_id, issue_id, action)
+        return fields if self.visit_id is None else (*fields, self.visit_id)
+
+
+def monthly_heading(t: Translator, meeting: datetime) -> str:
+    return t._("the meeting of {time}").format(time=esc(t.when(meeting)))
+
+
+def visit_heading(t: Translator, visit: Visit) -> str:
+    name = " ".join((visit_views.number(visit), visit_views.title(t, visit)))
+    return t._("{visit} of {time}").format(visit=esc(name), time=esc(t.when(visit.starts_at)))
+
+
+def monthly_label(t: Translator, community: str) -> str:
+    return t._("🍵 {community}: the monthly meeting").format(community=community)
+
+
+def visit_label(t: Translator, visit: Visit) -> str:
+    name = " ".join((visit_views.number(visit), visit_views.title(t, visit)))
+    return f"{'🚨' if visit.kind == 'urgent' else '🏘'} {name} · {t.when(visit.starts_at)}"
+
+
 def minutes_item(
     t: Translator,
-    community_id: int,
-    meeting: datetime,
+    walk: Walk,
     item: IssueSummary,
     position: int,
     total: int,
@@ -90,8 +128,8 @@ def minutes_item(
     names: Callable[[int | None], str],
 ) -> tuple[str, InlineKeyboardMarkup]:
     card = issue_views.card(t, issue, names, public=False)
-    head = t._("📝 <b>Minutes of the meeting of {time}</b> — item {n} of {total}").format(
-        time=esc(t.when(meeting)), n=position, total=total
+    head = t._("📝 <b>Minutes of {meeting}</b> — item {n} of {total}").format(
+        meeting=walk.heading, n=position, total=total
     )
     markup = InlineKeyboardMarkup(
         [
@@ -99,22 +137,24 @@ def minutes_item(
                 keyboards.button(
                     t.p_("button", "✅ Close with the agreed solution"),
                     MINUTES,
-                    community_id,
-                    item.id,
-                    "close",
+                    *walk.data(item.id, "close"),
                 )
             ],
             [
                 keyboards.button(
-                    t.p_("button", "⏭ Keep for next month"), MINUTES, community_id, item.id, "keep"
+                    t.p_("button", "⏭ Keep for next month"), MINUTES, *walk.data(item.id, "keep")
                 ),
                 keyboards.button(
-                    t.p_("button", "🚫 Reject"), MINUTES, community_id, item.id, "reject"
+                    t.p_("button", "🚫 Reject"), MINUTES, *walk.data(item.id, "reject")
                 ),
             ],
         ]
     )
     return f"{head}\n\n{card}", markup
+
+
+def visit_done(t: Translator, visit: Visit) -> str:
+    return t._("✅ Every item of {meeting} is decided.").format(meeting=visit_heading(t, visit))
 
 
 def minutes_done(t: Translator, meeting: datetime) -> str:

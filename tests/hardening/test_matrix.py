@@ -426,6 +426,40 @@ ROWS: tuple[Row, ...] = (
         says("✅ 已发送到"),
         ONLY_ORGANIZERS,
     ),
+    Row(
+        "notice",  # posts G1, G2 (the superadmin's and the official's) for the rows below
+        "group",
+        fixed("/notice 5 业主委员会筹备组成员名单公示：许惠莲、朱炳兴"),
+        may(Action.NOTICE),
+        says("✅ 公示 G", "已发布到 2 个群"),
+        "⛔ 只有西安村的社区干部可以发布公示。",
+    ),
+    Row("notices", "group", fixed("/notices"), anyone, says("📢 西安村：正在公示"), None),
+    Row(
+        "objections",  # private only; the notice's community decides
+        "private",
+        fixed("/objections G1"),
+        may(Action.NOTICE),
+        says("✋ 公示 G1「", "：0 条异议"),
+        "⛔ 只有该社区的社区干部可以查看公示收到的异议。",
+    ),
+    Row("votes", "group", fixed("/votes"), anyone, says("西安村目前没有进行中的投票。"), None),
+    Row(
+        "vote",  # opens P1 and P2 (the superadmin's and the official's) for /closevote below
+        "group",
+        lambda t, a: f"/vote 围栏刷成什么颜色？{a.key} | 绿色 | 灰色",
+        may(Action.VOTE),
+        says("✅ 投票 P", "已发到 2 个群"),
+        "⛔ 只有西安村的社区干部可以发起和结束投票。",
+    ),
+    Row(
+        "closevote",  # each allowed actor closes one of the two; the others try P1
+        "group",
+        lambda t, a: "/closevote P2" if a.key == "superadmin" else "/closevote P1",
+        may(Action.VOTE),
+        says("✅ 投票 P", "已结束，结果已发到 2 个群"),
+        "⛔ 只有西安村的社区干部可以发起和结束投票。",
+    ),
     Row("meeting", "group", fixed("/meeting"), anyone, says("西安村：下次居民议事会"), None),
     Row(
         "remind",
@@ -450,6 +484,30 @@ ROWS: tuple[Row, ...] = (
         may_anywhere(Action.MINUTES),
         minutes_started,
         "⛔ 只有社区干部可以记录议事结果。",
+    ),
+    Row(
+        "visit",  # a draft only (Publish is a button): nothing later rows see
+        "group",
+        lambda t, a: f"/visit {later(9)} | 活动中心 | #1",
+        may(Action.VISIT),
+        says("📝 草稿", "将发布到 1 个群"),
+        "⛔ 只有西安村的社区干部可以安排接访。",
+    ),
+    Row(
+        "cancelvisit",  # who may is asked before which visit: an unknown one shows it
+        "group",
+        fixed("/cancelvisit V99"),
+        may(Action.VISIT),
+        says("没有接访 V99"),
+        "⛔ 只有西安村的社区干部可以安排接访。",
+    ),
+    Row(
+        "convene",
+        "group",
+        lambda t, a: f"/convene 1 {later(9)} 活动中心{a.key}",
+        may(Action.CONVENE),
+        says("急事立议已发布到 1 个群"),
+        "⛔ 只有网格员和社区干部可以召集急事立议。",
     ),
     Row("contacts", "group", fixed("/contacts"), anyone, group_contacts, None),
     Row("contacts-private", "private", fixed("/contacts"), anyone, private_contacts, None),

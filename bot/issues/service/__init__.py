@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.issues.rules.categories import CATEGORY_KEYS, suggest
 from bot.issues.rules.states import Command, Priority, State, Who
 from bot.issues.service.adding import Addition
+from bot.issues.service.convening import active_in_grids
 from bot.issues.service.issue_service import IssueService
 from bot.issues.service.results import (
     Added,
@@ -146,6 +147,7 @@ __all__ = [
     "UnknownBody",
     "Who",
     "WrongState",
+    "active_in_grids",
     "agenda",
     "body_name",
     "category_name",

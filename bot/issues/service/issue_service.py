@@ -20,7 +20,7 @@ from bot.issues.notify import Notifier
 from bot.issues.rules.followup import plan, validate_sla
 from bot.issues.rules.promises import BUILTIN_BODIES, parse_due
 from bot.issues.rules.states import Command, Who
-from bot.issues.service import adding, changing, daily, owning, raising
+from bot.issues.service import adding, changing, convening, daily, owning, raising, recording
 from bot.issues.service.adding import Addition
 from bot.issues.service.changing import Order
 from bot.issues.service.results import (
@@ -264,6 +264,13 @@ class IssueService:
             origin,
         )
 
+    def record_in(
+        self, conn: sqlite3.Connection, issue_id: int, action: str, note: str, now: datetime
+    ) -> bool:
+        """A line of the bot's in the issue's history, written inside another feature's
+        transaction (a vote's result: bot/votes); the issue's card is refreshed with it."""
+        return recording.record(conn, self._notifier, issue_id, action, note, now)
+
     # -- reading -------------------------------------------------------------------------------
 
     async def get(self, issue_id: int) -> Issue | None:
@@ -289,6 +296,14 @@ class IssueService:
         return await self._db.run(
             lambda conn: reads.agenda(conn, community_id, excluding=excluding)
         )
+
+    # -- inside a visit's transaction (bot/visits) ------------------------------------------------
+
+    def make_urgent_in(
+        self, conn: sqlite3.Connection, issue_id: int, actor_id: int, now: datetime
+    ) -> Issue | None:
+        """/convene: the issue made urgent in the caller's transaction (service/convening.py)."""
+        return convening.make_urgent(conn, self._notifier, issue_id, actor_id, now)
 
     # -- follow-up days and the daily follow-up ---------------------------------------------------
 

@@ -95,6 +95,7 @@ def history_text(
         "fixed_by_silence": t._("no answer in 7 days: counted as fixed"),
         "add": t._("{who} added: {note}"),
         "assign": t._("{who} assigned it to {note}"),
+        "vote": t._("the vote on it closed: {note}"),
     }
     if entry.action == "priority" and entry.note:
         note = priority_name(t, entry.note)

@@ -1,0 +1,48 @@
+"""The visits' reminders on PTB's JobQueue: a check every minute, rebuilt at every start.
+
+The job is a plain coroutine taking the services and a "now", so tests call it with the moment
+they need. Which reminders were sent is recorded per visit in the database, so the first check
+after a restart catches up on a missed one (while it still makes sense: bot/visits/rules.py)
+and nothing is ever sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.context import CustomContext, Services
+from bot.core.db import utcnow
+
+log = logging.getLogger(__name__)
+
+EVERY_SECONDS = 60
+
+
+async def run_visit_reminders(services: Services, now: datetime) -> int:
+    """Every visit reminder due at `now` and not sent yet: how many were queued."""
+    sent = await services.visits.remind(now)
+    if sent:
+        log.info("%d visit reminders queued at %s", sent, now.isoformat())
+    return sent
+
+
+async def _visits_job(context: CustomContext) -> None:
+    await run_visit_reminders(context.bot_data, utcnow())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    for job in queue.get_jobs_by_name("visits"):
+        job.schedule_removal()
+    queue.run_repeating(
+        _visits_job,
+        EVERY_SECONDS,
+        first=1,
+        name="visits",
+        job_kwargs={"misfire_grace_time": None},
+    )
