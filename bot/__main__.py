@@ -1,4 +1,4 @@
-"""`python -m bot run|migrate|backup|export` (and the `mulin` console script).
+"""`python -m bot run|web|migrate|backup|export` (and the `mulin` console script).
 
 The offline demo is not part of the bot: it needs the Bot API emulator, which lives beside the
 bot in this repository (`python -m emulator.demo`, `make demo`) and is not shipped in its wheel.
@@ -38,6 +38,11 @@ def parser() -> argparse.ArgumentParser:
         default="127.0.0.1:8443",
         help="where the webhook server listens (behind a reverse proxy)",
     )
+    running.add_argument(
+        "--web", metavar="HOST:PORT", help="also serve the public web board here (bot/web/)"
+    )
+    serving = sub.add_parser("web", help="serve the public web board (read-only on MULIN_DB)")
+    serving.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080")
     backing_up = sub.add_parser("backup", help="an online, consistent copy of the database")
     backing_up.add_argument("file")
     sub.add_parser("migrate", help="bring the database to the current schema")
@@ -80,6 +85,10 @@ def run_command(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings, own_process=True)
+    if args.web:
+        from bot.web.serving import attach
+
+        attach(app, settings, *parse_listen(args.web))
     if args.webhook:
         host, port = parse_listen(args.listen)
         app.run_webhook(
@@ -108,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             export_command(settings, args)
         elif args.command == "backup":
             backup_command(settings, args)
+        elif args.command == "web":
+            from bot.web.serving import serve
+
+            serve(settings, *parse_listen(args.listen))
         else:
             run_command(settings, args)
         return 0

@@ -15,9 +15,12 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    MenuButtonWebApp,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.activities import jobs as activity_jobs
@@ -117,9 +120,10 @@ async def _post_init(app: MulinApp) -> None:
     if isinstance(app.persistence, DialogPersistence):
         app.persistence.attach(db)
     services.registry = registry = await Registry.load(db)
-    admins, tz = services.settings.admins, services.settings.tz
-    services.people = people = Audience(registry, services.catalogs, admins)
-    services.issues = issues = IssueService(db, Notifier(registry, services.catalogs, admins))
+    admins, tz, web_url = services.settings.admins, services.settings.tz, services.settings.web_url
+    services.people = people = Audience(registry, services.catalogs, admins, web_url)
+    notifier = Notifier(registry, services.catalogs, admins, web_url)
+    services.issues = issues = IssueService(db, notifier)
     services.activities = ActivityService(db, registry, people, admins)
     services.meetings = MeetingService(db, people, issues, tz, admins)
     services.directory = DirectoryService(db)
@@ -134,7 +138,7 @@ async def _post_init(app: MulinApp) -> None:
         app.bot,
         CardRenderer(
             {
-                "issue": issue_card_renderer(people.chat_tr, people.name),
+                "issue": issue_card_renderer(people.chat_tr, people.name, web_url),
                 "activity": activity_card_renderer(people.chat_tr),
                 "vote": vote_card_renderer(people.chat_tr),
             }
@@ -143,6 +147,8 @@ async def _post_init(app: MulinApp) -> None:
     )
     services.outbox.start()
     await publish_commands(app, services.catalogs)
+    if web_url:
+        await publish_board_button(app, services.catalogs, web_url)
     for jobs in (activity_jobs, meeting_jobs, issue_jobs, weekly_jobs, housekeeping, visit_jobs):
         jobs.register(app)
     notice_jobs.register(app)
@@ -202,6 +208,24 @@ async def publish_commands(app: MulinApp, catalogs: Catalogs) -> None:
                 _commands(commands, tr, where), scope=scope, language_code=tr.language
             )
         await app.bot.set_my_commands(_commands(commands, catalogs.get(None), where), scope=scope)
+
+
+async def publish_board_button(app: MulinApp, catalogs: Catalogs, web_url: str) -> None:
+    """The menu button of every private chat opens the web board as a Mini App (SPEC, "Inside
+    Telegram"): there Telegram signs who is looking, so a moderator sees what the bot shows them.
+
+    One button for all (setChatMenuButton has no language), in the default language. Telegram
+    opens only https Mini Apps, and a board that cannot be offered must not stop the bot.
+    """
+    if not web_url.startswith("https://"):
+        log.warning("MULIN_WEB_URL is not https: the menu button keeps opening the commands")
+        return
+    text = catalogs.get(None).p_("menu button", "Board")
+    button = MenuButtonWebApp(text, WebAppInfo(f"{web_url}/"))
+    try:
+        await app.bot.set_chat_menu_button(menu_button=button)
+    except TelegramError as error:
+        log.warning("the board's menu button could not be set: %s", error)
 
 
 @asynccontextmanager

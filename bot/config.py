@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en")
@@ -34,6 +35,9 @@ class Settings:
     rate_group: float = 20.0
     # A group card (issue, activity) is edited at most once in this many seconds.
     card_edit_seconds: float = 10.0
+    # The web board's public base URL (no trailing slash): cards and /board link to it and the
+    # menu button opens it as a Mini App; None leaves the bot exactly as without a web board.
+    web_url: str | None = None
 
     def require_token(self) -> str:
         """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
@@ -82,6 +86,7 @@ class Settings:
             admins.add(int(part))
 
         db_path = Path(env.get("MULIN_DB", "").strip() or "data/mulin.sqlite3")
+        web_url = parse_web_url(env.get("MULIN_WEB_URL", ""))
         rates = []
         for variable, default in (
             ("MULIN_RATE_OVERALL", 30.0),
@@ -106,7 +111,32 @@ class Settings:
             rate_overall=rates[0],
             rate_group=rates[1],
             card_edit_seconds=rates[2],
+            web_url=web_url,
         )
+
+
+def parse_web_url(value: str) -> str | None:
+    """MULIN_WEB_URL: an absolute http(s) URL with a host, kept without its trailing slash.
+
+    Telegram refuses a button whose URL is not absolute, and a Mini App must be https in
+    production; http stays allowed for a local board in development and tests. Empty: unset.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a malformed port raises here, not in the first link we send
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable or any(c.isspace() for c in text):
+        raise SettingsError(
+            "MULIN_WEB_URL", f"must be an http:// or https:// URL with a host ({text!r})"
+        )
+    if parts.query or parts.fragment:
+        raise SettingsError("MULIN_WEB_URL", f"must be a base URL, without ? or # ({text!r})")
+    return text.rstrip("/")
 
 
 def normalize_locale(value: str | None) -> str | None:

@@ -14,10 +14,22 @@ from bot.core.roles import MODERATORS
 
 
 class Audience:
-    def __init__(self, registry: Registry, catalogs: Catalogs, admins: frozenset[int]) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        catalogs: Catalogs,
+        admins: frozenset[int],
+        web_url: str | None = None,
+    ) -> None:
         self._registry = registry
         self._catalogs = catalogs
         self._admins = admins
+        self._web_url = web_url
+
+    @property
+    def web_url(self) -> str | None:
+        """MULIN_WEB_URL: where what the bot tells people can also be read (None: nowhere)."""
+        return self._web_url
 
     @property
     def tz(self) -> ZoneInfo:

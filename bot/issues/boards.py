@@ -31,6 +31,17 @@ def board_scope(context: CustomContext, scope: str, scope_id: int) -> tuple[str,
     return community.name, ("community_id", community.id)
 
 
+def board_web_link(context: CustomContext, scope: str, scope_id: int) -> str | None:
+    """The community's page on the web board (MULIN_WEB_URL), by its id, which never changes
+    when the community is renamed; a grid's board links its community's, filtered there."""
+    web_url = context.settings.web_url
+    if not web_url:
+        return None
+    grid = context.registry.grid(scope_id) if scope == "g" else None
+    community_id = grid.community_id if grid is not None else scope_id
+    return f"{web_url}/c/{community_id}"
+
+
 async def board(update: Update, context: CustomContext) -> None:
     t = context.t
     chat_id, _ = ids(update)
@@ -60,7 +71,8 @@ async def send_boards(update: Update, context: CustomContext, scope: str, scope_
         return
     place, where = found
     boards = await context.issues.boards(where, per_board=PAGE)
-    await reply(update, *answers.boards(t, place, boards, (scope, scope_id)))
+    web_link = board_web_link(context, scope, scope_id)
+    await reply(update, *answers.boards(t, place, boards, (scope, scope_id), web_link))
 
 
 async def on_board_button(update: Update, context: CustomContext) -> None:

@@ -17,19 +17,23 @@ from bot.issues.store import Issue, load_issue
 ChatTranslator = Callable[[int], Translator]  # a group's language, by chat id
 
 
-def issue_card(t: Translator, issue: Issue, name: views.Names) -> Shown:
-    # no buttons: an edit drops the old ones
-    return views.card(t, issue, name, public=True), views.card_markup(t, issue, None)
+def issue_card(t: Translator, issue: Issue, name: views.Names, web_url: str | None = None) -> Shown:
+    """The group's card and its buttons (a "no buttons" markup drops the old ones on an edit);
+    with a web board (MULIN_WEB_URL) the last button opens the issue's page there."""
+    return views.card(t, issue, name, public=True), views.card_markup(t, issue, None, web_url)
 
 
-def issue_card_renderer(chat_tr: ChatTranslator, name: views.Names) -> CardRender:
+def issue_card_renderer(
+    chat_tr: ChatTranslator, name: views.Names, web_url: str | None = None
+) -> CardRender:
     """The renderer of "issue" cards. Languages and names come from the caches of whoever
-    builds the application, so that drawing a card reads nothing but the issue."""
+    builds the application, so that drawing a card reads nothing but the issue; the web
+    board's URL is the one the report's card was sent with, so a redraw keeps its link."""
 
     def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
         issue = load_issue(conn, card)
         if issue is None:
             return None
-        return issue_card(chat_tr(chat_id), issue, name)
+        return issue_card(chat_tr(chat_id), issue, name, web_url)
 
     return render

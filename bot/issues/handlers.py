@@ -285,7 +285,7 @@ async def send_card(update: Update, context: CustomContext, issue: Issue) -> Non
     t, service = context.t, context.issues
     if not is_private(update):
         text = views.card(t, issue, service.name, public=True)
-        await reply(update, text, views.card_buttons(t, issue, None))
+        await reply(update, text, views.card_buttons(t, issue, None, context.settings.web_url))
         return
     chat_id, user_id = ids(update)
     public = not service.sees_reporter(user_id, issue)

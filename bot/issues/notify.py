@@ -53,7 +53,9 @@ class Notifier(Audience):
         if action == "report":
             if self.group_active(issue.chat_id):
                 assert issue.chat_id is not None
-                card_text, card_markup = issue_card(self.chat_tr(issue.chat_id), issue, self.name)
+                card_text, card_markup = issue_card(
+                    self.chat_tr(issue.chat_id), issue, self.name, self.web_url
+                )
                 items.append(
                     OutboxItem(
                         issue.chat_id,

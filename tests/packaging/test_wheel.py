@@ -89,6 +89,8 @@ def test_the_wheel_holds_migrations_and_catalogs_and_no_test_tooling(wheel: Path
     assert [n for n in names if re.fullmatch(r"bot/core/migrations/\d{4}_\w+\.sql", n)]
     for locale in LOCALES:
         assert f"bot/locales/{locale}/LC_MESSAGES/messages.mo" in names, locale
+    for template in ("base", "index", "community", "issue", "error"):  # the web board's pages
+        assert f"bot/web/templates/{template}.html" in names, template
     assert [n for n in names if n.startswith("emulator/")] == []
     assert [n for n in names if Path(n).name == "api.json"] == []
     assert [n for n in names if n.startswith(("tests/", "bench/"))] == []

@@ -58,3 +58,30 @@ def test_bad_values_name_their_variable(env: dict[str, str], variable: str) -> N
 def test_a_token_is_required_to_run() -> None:
     with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
         Settings.from_env({}).require_token()
+
+
+def test_the_web_url_is_unset_by_default_and_kept_without_its_slash() -> None:
+    assert Settings.from_env({}).web_url is None
+    assert Settings.from_env({"MULIN_WEB_URL": "  "}).web_url is None
+    s = Settings.from_env({"MULIN_WEB_URL": "https://board.example.cn/mulin/"})
+    assert s.web_url == "https://board.example.cn/mulin"
+    assert Settings.from_env({"MULIN_WEB_URL": "http://127.0.0.1:8080"}).web_url == (
+        "http://127.0.0.1:8080"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "board.example.cn",
+        "ftp://board.example.cn",
+        "https://",
+        "https://x/?a=1",
+        "http://x:port",
+        "https://a b",
+    ],
+)
+def test_a_bad_web_url_names_its_variable(value: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env({"MULIN_WEB_URL": value})
+    assert err.value.variable == "MULIN_WEB_URL"

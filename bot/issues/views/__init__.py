@@ -19,6 +19,7 @@ from bot.issues.views.cards import (
     fixed_question,
     history_line,
     history_text,
+    issue_web_url,
     overdue_reminder,
     past_due_list,
     summary_line,
@@ -26,6 +27,7 @@ from bot.issues.views.cards import (
     urgent_alert,
     voice_caption,
     voice_withheld,
+    web_label,
 )
 from bot.issues.views.names import (
     BOARD,
@@ -70,6 +72,7 @@ __all__ = [
     "fixed_question",
     "history_line",
     "history_text",
+    "issue_web_url",
     "overdue_reminder",
     "past_due_list",
     "priority_name",
@@ -79,4 +82,5 @@ __all__ = [
     "urgent_alert",
     "voice_caption",
     "voice_withheld",
+    "web_label",
 ]

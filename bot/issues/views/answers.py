@@ -14,7 +14,7 @@ from bot.issues.rules.states import Command, State
 from bot.issues.service.results import BadOriginal, IssueMissing, NotPermitted, WrongState
 from bot.issues.store.reads import Board
 from bot.issues.store.records import Issue, IssueSummary
-from bot.issues.views.cards import card, content, summary_line
+from bot.issues.views.cards import card, content, summary_line, web_label
 from bot.issues.views.names import (
     BOARD,
     BOARD_NAMES,
@@ -135,9 +135,14 @@ def board_button(
 
 
 def boards(
-    t: Translator, place: str, found: dict[str, Board], where: tuple[str, int]
+    t: Translator,
+    place: str,
+    found: dict[str, Board],
+    where: tuple[str, int],
+    web_link: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The three boards, newest first; a "›" button for each board with more than it shows."""
+    """The three boards, newest first; a "›" button for each board with more than it shows,
+    and the same boards on the web (`web_link`, with MULIN_WEB_URL) where photos and maps fit."""
     lines = [t._("<b>{place} · issue board</b>").format(place=esc(place))]
     more = []
     for state, board in found.items():
@@ -153,7 +158,11 @@ def boards(
             more.append(board_button(name + " ›", where, state, 1, "n"))
     lines.append("")
     lines.append(t._("Open one with /issue N."))
-    return "\n".join(lines), keyboards.rows(more, 3) if more else None
+    markup = keyboards.rows(more, 3) if more else None
+    if web_link is not None:
+        web = [InlineKeyboardButton(web_label(t), url=web_link)]
+        markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), web])
+    return "\n".join(lines), markup
 
 
 def board_page(

@@ -254,26 +254,43 @@ def card_keys(t: Translator, issue: Issue, viewer: Who | None) -> list[list[tupl
     return rows
 
 
-def card_buttons(t: Translator, issue: Issue, viewer: Who | None) -> InlineKeyboardMarkup | None:
+def web_label(t: Translator) -> str:
+    """The one label of every link to the web board (cards, /board), in the reader's language."""
+    return t.p_("button", "🌐 View on the web")
+
+
+def issue_web_url(web_url: str | None, issue_id: int) -> str | None:
+    """The issue's page on the web board (MULIN_WEB_URL), or None when there is no board."""
+    return f"{web_url}/issues/{issue_id}" if web_url else None
+
+
+def card_buttons(
+    t: Translator, issue: Issue, viewer: Who | None, web_url: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """card_keys as PTB's buttons, and below them the issue's web page when there is a board."""
     rows = card_keys(t, issue, viewer)
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    link = issue_web_url(web_url, issue.id)
+    keyboard = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows
+    ]
+    if link is not None:
+        keyboard.append([InlineKeyboardButton(web_label(t), url=link)])
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
-def card_markup(t: Translator, issue: Issue, viewer: Who | None) -> dict[str, object] | None:
+def card_markup(
+    t: Translator, issue: Issue, viewer: Who | None, web_url: str | None = None
+) -> dict[str, object] | None:
     """card_buttons as Telegram's JSON, for the outbox, without PTB's objects: building them
     and turning them into JSON was a sixth of a report's cost."""
-    rows = card_keys(t, issue, viewer)
-    if not rows:
-        return None
-    return {
-        "inline_keyboard": [
-            [{"text": label, "callback_data": data} for label, data in row] for row in rows
-        ]
-    }
+    rows: list[list[dict[str, str]]] = [
+        [{"text": label, "callback_data": data} for label, data in row]
+        for row in card_keys(t, issue, viewer)
+    ]
+    link = issue_web_url(web_url, issue.id)
+    if link is not None:
+        rows.append([{"text": web_label(t), "url": link}])
+    return {"inline_keyboard": rows} if rows else None
 
 
 def summary_line(t: Translator, s: IssueSummary) -> str:

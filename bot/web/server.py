@@ -1,0 +1,238 @@
+"""The public web board: `create_app(settings)` → an aiohttp Application with server-rendered
+pages (Jinja2 templates in bot/web/templates, package data) and the Open311 API (open311.py).
+
+Pages (SPEC "The public board on the web"): `/` the communities; `/c/<community>` (its name,
+or its number) the three boards, `?grid=<grid name>&category=<key>` filters, one board's pages
+with `?board=open|escalated|resolved&page=N`; `/issues/<N>` the card. Chinese by default
+(MULIN_LOCALE), `?lang=en` for English; every link keeps the language. Unknown pages are a 404
+page and malformed paging a 400 page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+from aiohttp import web
+
+from bot.config import Settings
+from bot.core.i18n import Catalogs, Translator
+from bot.web import open311, views
+from bot.web.service import BOARD_STATES, ReadModel, Unavailable
+
+log = logging.getLogger(__name__)
+
+PER_BOARD = 20  # lines of each board on the community's page, and on a board's own pages
+LANGUAGES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "en": "en"}
+
+
+@dataclass(frozen=True)
+class Web:
+    model: ReadModel
+    catalogs: Catalogs
+    templates: jinja2.Environment
+
+
+WEB = web.AppKey("mulin_web", Web)
+
+
+class PageError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def translator(request: web.Request) -> Translator:
+    chosen = LANGUAGES.get(request.query.get("lang", "").lower())
+    return request.app[WEB].catalogs.get(chosen)
+
+
+def link(request: web.Request, path: str, **params: str | int | None) -> str:
+    """A link on this site that keeps the reader's `?lang=`."""
+    query = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    if "lang" in request.query:
+        query["lang"] = request.query["lang"]
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def render(request: web.Request, name: str, status: int = 200, **page: Any) -> web.Response:
+    t = translator(request)
+    other = "zh" if t.language == "en" else "en"
+    query = {k: v for k, v in request.query.items() if k != "lang"}
+    query["lang"] = other
+    html = (
+        request.app[WEB]
+        .templates.get_template(name)
+        .render(
+            lang=t.locale.replace("_", "-"),
+            labels=views.labels(t),
+            other_language_url=request.path + "?" + urlencode(query),
+            home=link(request, "/"),
+            **page,
+        )
+    )
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+async def read(request: web.Request, call: Callable[[ReadModel], Any]) -> Any:
+    """A read-model call off the event loop (it runs beside the bot's updates)."""
+    return await asyncio.to_thread(call, request.app[WEB].model)
+
+
+async def index(request: web.Request) -> web.Response:
+    found = await read(request, lambda m: m.communities())
+    items = [
+        {"name": c.name, "url": link(request, f"/c/{quote(c.name)}"), "active": c.active}
+        for c in found
+    ]
+    return render(
+        request, "index.html", title=views.labels(translator(request))["site"], items=items
+    )
+
+
+def _page(request: web.Request) -> int:
+    raw = request.query.get("page", "1")
+    if not raw.isdecimal() or not 1 <= int(raw) <= 100_000:
+        raise PageError(400, translator(request).p_("web", "The page number is not valid."))
+    return int(raw)
+
+
+def _filters(
+    request: web.Request, grids: list[tuple[int, str]]
+) -> tuple[int | None, str | None, str | None]:
+    t = translator(request)
+    grid_name = request.query.get("grid") or None
+    grid_id = None
+    if grid_name is not None:
+        matches = [gid for gid, name in grids if name.casefold() == grid_name.casefold()]
+        if not matches:
+            raise PageError(404, t.p_("web", "There is no such grid here."))
+        grid_id = matches[0]
+    category = request.query.get("category") or None
+    if category is not None and category not in dict(views.categories(t)):
+        raise PageError(400, t.p_("web", "There is no such category."))
+    board = request.query.get("board") or None
+    if board is not None and board not in BOARD_STATES:
+        raise PageError(400, t.p_("web", "There is no such board."))
+    return grid_id, category, board
+
+
+async def community(request: web.Request) -> web.Response:
+    t = translator(request)
+    key = request.match_info["community"]
+    found = await read(request, lambda m: m.community(key))
+    if found is None:
+        raise PageError(404, t.p_("web", "There is no such community."))
+    place, grids = found
+    grid_id, category, only = _filters(request, grids)
+    page = _page(request)
+    states = (only,) if only else BOARD_STATES
+    offset = (page - 1) * PER_BOARD if only else 0
+    pages = await read(
+        request,
+        lambda m: [
+            m.board(place.id, s, grid_id=grid_id, category=category, offset=offset, limit=PER_BOARD)
+            for s in states
+        ],
+    )
+    now = datetime.now(t.tz)
+    here = f"/c/{quote(place.name)}"
+    filters = {"grid": request.query.get("grid"), "category": category}
+    boards = []
+    for p in pages:
+        shown = views.board(t, p, now)
+        for item in shown["lines"]:
+            item["url"] = link(request, f"/issues/{item['id']}")
+        after = p.offset + len(p.lines) < p.total
+        shown["more"] = (
+            link(request, here, board=p.state, page=2, **filters) if after and not only else None
+        )
+        shown["next"] = (
+            link(request, here, board=p.state, page=page + 1, **filters) if after and only else None
+        )
+        shown["previous"] = (
+            link(request, here, board=p.state, page=page - 1, **filters)
+            if only and page > 1
+            else None
+        )
+        boards.append(shown)
+    return render(
+        request,
+        "community.html",
+        title=place.name,
+        boards=boards,
+        grids=[name for _, name in grids],
+        categories=views.categories(t),
+        chosen={
+            "grid": request.query.get("grid", ""),
+            "category": category or "",
+            "board": only or "",
+        },
+        lang_value=request.query.get("lang", ""),
+        action=here,
+        all_boards=link(request, here, **filters) if only else None,
+    )
+
+
+async def issue(request: web.Request) -> web.Response:
+    t = translator(request)
+    raw = request.match_info["number"].lstrip("#")
+    number = int(raw) if raw.isdecimal() and len(raw) < 10 else None
+    found = await read(request, lambda m: m.issue(number)) if number is not None else None
+    if found is None:
+        raise PageError(404, t.p_("web", "There is no such issue."))
+    card = views.issue(t, found)
+    card["community_url"] = link(request, f"/c/{quote(found.community.name)}")
+    return render(request, "issue.html", title=f"#{found.issue.id}", card=card)
+
+
+@web.middleware
+async def errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A 404 or 400 page in the reader's language; an unexpected failure is logged and shown
+    as a 500 page, never a traceback. Open311's answers have their own error format."""
+    if request.path.startswith("/open311/"):
+        return await handler(request)
+    t = translator(request)
+    try:
+        return await handler(request)
+    except PageError as exc:
+        return render(request, "error.html", exc.status, title=str(exc.status), message=exc.message)
+    except web.HTTPNotFound:
+        message = t.p_("web", "There is no such page.")
+        return render(request, "error.html", 404, title="404", message=message)
+    except Unavailable:
+        log.exception("the web board cannot read the database")
+        message = t.p_("web", "The board is not available right now. Please try again later.")
+        return render(request, "error.html", 503, title="503", message=message)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("web page %s failed", request.path)
+        message = t.p_("web", "Something went wrong. Please try again later.")
+        return render(request, "error.html", 500, title="500", message=message)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The web board of `settings.db_path` (read-only) in `settings.tz` and `settings.locale`."""
+    templates = jinja2.Environment(
+        loader=jinja2.PackageLoader("bot.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app = web.Application(middlewares=[errors])
+    model, catalogs = ReadModel(settings.db_path), Catalogs(settings.locale, settings.tz)
+    app[WEB] = Web(model, catalogs, templates)
+    app.router.add_get("/", index)
+    app.router.add_get("/c/{community}", community)
+    app.router.add_get("/issues/{number}", issue)
+    open311.setup(app, model, catalogs, settings.web_url)
+    return app

@@ -1,0 +1,230 @@
+"""The web's read model: the ONE place where the web reads issues, and so the one place that
+applies SPEC's privacy rules for the public board and the Open311 API.
+
+- people appear by first name only (never a last name, a username or a Telegram user id);
+- an anonymous report's reporter never appears: its name is left out of the name table, so
+  every view says "the reporter";
+- no phone number (the directory is never read), no voice file, no photo file id: the issue
+  handed on has the file ids replaced by placeholders (photos become /media/ ids), user ids by
+  page-local numbers, and no chat or message id.
+
+The database is opened read-only (`file:…?mode=ro`), a connection per call, so the web may run
+beside the bot (WAL: readers never block the writer).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.issues.service import HistoryEntry, Issue, load_issue
+from bot.web import store
+
+BOARD_STATES = ("open", "escalated", "resolved")  # 居民说 · 物业说 · 社区说
+VOICE = "voice"  # stands for a voice note's file id, which never leaves the read model
+
+
+class Unavailable(Exception):
+    """The database is missing or unreadable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: int
+    name: str
+    active: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    id: int
+    state: str
+    text: str
+    grid: str
+    category: str
+    priority: str
+    created_at: datetime
+    updated_at: datetime
+    body: str | None
+    due_date: str | None
+    past_due: bool
+    followers: int
+    has_voice: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    state: str
+    lines: list[BoardLine]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIssue:
+    """An issue as the public may see it: `issue` holds no real user or file id; `names` maps
+    its page-local person numbers to first names (the anonymous reporter is missing)."""
+
+    issue: Issue
+    names: dict[int, str]
+    community: Community
+    grid: str
+    media: tuple[str, ...]  # the photos' /media/ ids
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One Open311 request's data (no people at all)."""
+
+    id: int
+    state: str
+    solution: str | None
+    reason: str | None
+    category: str
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    place: str | None
+    lat: float | None
+    lon: float | None
+    community: str
+    grid: str
+    body: str | None
+    due_date: str | None
+    media: tuple[str, ...]
+
+
+def media_id(issue_id: int, position: int) -> str:
+    """A photo's id in /media/<id>: the issue number and the photo's place in it, from 1."""
+    return f"{issue_id}-{position + 1}"
+
+
+class ReadModel:
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise Unavailable(str(exc)) from exc
+        try:
+            yield conn
+        except sqlite3.OperationalError as exc:
+            raise Unavailable(str(exc)) from exc
+        finally:
+            conn.close()
+
+    def communities(self) -> list[Community]:
+        with self._conn() as conn:
+            return [Community(*row) for row in store.communities(conn)]
+
+    def community(self, key: str) -> tuple[Community, list[tuple[int, str]]] | None:
+        """A community by name or number, with its grids (id, name)."""
+        with self._conn() as conn:
+            found = store.community(conn, key)
+            if found is None:
+                return None
+            return Community(*found), store.grids(conn, found[0])
+
+    def board(
+        self,
+        community_id: int,
+        state: str,
+        *,
+        grid_id: int | None,
+        category: str | None,
+        offset: int,
+        limit: int,
+    ) -> BoardPage:
+        with self._conn() as conn:
+            rows, total = store.board(conn, community_id, state, grid_id, category, offset, limit)
+        return BoardPage(state, [_line(r) for r in rows], total, offset)
+
+    def issue(self, issue_id: int) -> PublicIssue | None:
+        with self._conn() as conn:
+            issue = load_issue(conn, issue_id)
+            where = store.place(conn, issue_id)
+            if issue is None or where is None:
+                return None
+            people = _people(issue)
+            names = store.first_names(conn, list(people))
+        public = {people[uid]: name for uid, name in names.items()}
+        if issue.anonymous:
+            public.pop(people[issue.reporter_id], None)
+        media = tuple(media_id(issue.id, i) for i in range(len(issue.photos)))
+        community = Community(where[0], where[1])
+        return PublicIssue(_scrubbed(issue, people, media), public, community, where[2], media)
+
+    def requests(
+        self,
+        *,
+        ids: list[int] | None = None,
+        codes: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        states: tuple[str, ...] | None = None,
+        limit: int = 1000,
+    ) -> list[Request]:
+        with self._conn() as conn:
+            rows = store.requests(conn, ids, codes, since, until, states, limit)
+        return [_request(r) for r in rows]
+
+
+def _line(row: tuple[Any, ...]) -> BoardLine:
+    (iid, state, text, grid, category, priority, created, updated, body, due, past_due,
+     followers, voice) = row  # fmt: skip
+    return BoardLine(
+        iid, state, text, grid, category, priority, datetime.fromisoformat(created),
+        datetime.fromisoformat(updated), body, due, bool(past_due), followers, bool(voice),
+    )  # fmt: skip
+
+
+def _request(row: tuple[Any, ...]) -> Request:
+    (iid, state, solution, reason, category, text, created, updated, place, lat, lon,
+     community, grid, body, due, photos) = row  # fmt: skip
+    return Request(
+        iid, state, solution, reason, category, text, datetime.fromisoformat(created),
+        datetime.fromisoformat(updated), place, lat, lon, community, grid, body, due,
+        tuple(media_id(iid, i) for i in range(photos)),
+    )  # fmt: skip
+
+
+def _people(issue: Issue) -> dict[int, int]:
+    """Every real user id the issue mentions → a page-local number (1, 2, …)."""
+    ids = [issue.reporter_id, *issue.followers]
+    if issue.assignee_id is not None:
+        ids.append(issue.assignee_id)
+    ids += [e.actor_id for e in issue.history if e.actor_id is not None]
+    return {uid: n for n, uid in enumerate(dict.fromkeys(ids), start=1)}
+
+
+def _entry(entry: HistoryEntry, people: dict[int, int]) -> HistoryEntry:
+    actor = people[entry.actor_id] if entry.actor_id is not None else None
+    return replace(
+        entry,
+        actor_id=actor,
+        photo="photo" if entry.photo else None,
+        voice=VOICE if entry.voice else None,
+    )
+
+
+def _scrubbed(issue: Issue, people: dict[int, int], media: tuple[str, ...]) -> Issue:
+    return replace(
+        issue,
+        chat_id=None,
+        card_message_id=None,
+        reporter_id=people[issue.reporter_id],
+        assignee_id=people[issue.assignee_id] if issue.assignee_id is not None else None,
+        voice_file_id=VOICE if issue.voice_file_id else None,
+        photos=media,
+        followers=tuple(people[f] for f in issue.followers),
+        history=tuple(_entry(e, people) for e in issue.history),
+    )
