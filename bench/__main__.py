@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from . import broadcast, imports, scale, signups, throughput, votes
+from . import broadcast, imports, scale, signups, throughput, votes, web
 
 
 class Benchmark(Protocol):
@@ -45,6 +45,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "broadcast": broadcast,
     "scale": scale,
     "imports": imports,
+    "web": web,
 }
 
 

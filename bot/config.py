@@ -38,6 +38,8 @@ class Settings:
     # The web board's public base URL (no trailing slash): cards and /board link to it and the
     # menu button opens it as a Mini App; None leaves the bot exactly as without a web board.
     web_url: str | None = None
+    # The web board's cache of residents' photos (fetched once from Telegram), in megabytes.
+    media_cache_mb: float = 200.0
 
     def require_token(self) -> str:
         """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
@@ -87,20 +89,7 @@ class Settings:
 
         db_path = Path(env.get("MULIN_DB", "").strip() or "data/mulin.sqlite3")
         web_url = parse_web_url(env.get("MULIN_WEB_URL", ""))
-        rates = []
-        for variable, default in (
-            ("MULIN_RATE_OVERALL", 30.0),
-            ("MULIN_RATE_GROUP", 20.0),
-            ("MULIN_CARD_EDIT_SECONDS", 10.0),
-        ):
-            text = env.get(variable, "").strip()
-            try:
-                rate = float(text) if text else default
-            except ValueError:
-                raise SettingsError(variable, f"{text!r} is not a number") from None
-            if rate < 0:
-                raise SettingsError(variable, "cannot be negative (0 turns the limit off)")
-            rates.append(rate)
+        rates = _numbers(env)
         return cls(
             token=token,
             api_url=api_url.rstrip("/"),
@@ -112,7 +101,31 @@ class Settings:
             rate_group=rates[1],
             card_edit_seconds=rates[2],
             web_url=web_url,
+            media_cache_mb=rates[3],
         )
+
+
+NUMBERS = (
+    ("MULIN_RATE_OVERALL", 30.0),
+    ("MULIN_RATE_GROUP", 20.0),
+    ("MULIN_CARD_EDIT_SECONDS", 10.0),
+    ("MULIN_MEDIA_CACHE_MB", 200.0),
+)
+
+
+def _numbers(env: Mapping[str, str]) -> list[float]:
+    """The numeric settings of NUMBERS, in order: each a number, never negative."""
+    found = []
+    for variable, default in NUMBERS:
+        text = env.get(variable, "").strip()
+        try:
+            number = float(text) if text else default
+        except ValueError:
+            raise SettingsError(variable, f"{text!r} is not a number") from None
+        if number < 0:
+            raise SettingsError(variable, "cannot be negative (0 turns the limit off)")
+        found.append(number)
+    return found
 
 
 def parse_web_url(value: str) -> str | None:

@@ -69,7 +69,9 @@ def median_figure(t: Translator, now: float | None, before: float | None) -> str
     )
 
 
-def _row(t: Translator, name: str, now: Counts, before: Counts) -> str:
+def counts_line(t: Translator, name: str, now: Counts, before: Counts) -> str:
+    """A category's or grid's line: raised / resolved / escalated / rejected, each with its
+    change (the bot's /stats and the web's stats page say it the same way)."""
     return t._("{name}: {raised} / {resolved} / {escalated} / {rejected}").format(
         name=name,
         raised=figure(t, now.raised, before.raised),
@@ -122,7 +124,7 @@ def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) ->
     empty = Counts()
     lines += ["", t._("<b>By category</b> · raised / resolved / escalated / rejected")]
     lines += [
-        _row(
+        counts_line(
             t,
             category_name(t, key),
             current.by_category.get(key, empty),
@@ -132,7 +134,7 @@ def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) ->
     ]
     lines += ["", t._("<b>By grid</b> · raised / resolved / escalated / rejected")]
     lines += [
-        _row(
+        counts_line(
             t,
             esc(grid_name(gid)),
             current.by_grid.get(gid, empty),
@@ -147,7 +149,7 @@ def _percent(t: Translator, share: float) -> str:
     return format_percent(share, locale=t.babel)
 
 
-def _rated(t: Translator, name: str, rated: Ratings) -> str:
+def rated_line(t: Translator, name: str, rated: Ratings) -> str:
     return t._("{name}: {share} 👍 · {fixed}👍 {partly}🤏 {not_fixed}👎").format(
         name=name,
         share=_percent(t, rated.share),
@@ -163,11 +165,11 @@ def _ratings_text(t: Translator, current: MonthFigures, grid_name: GridName) -> 
         return []
     lines = ["", t._("<b>Fixed?</b> · the share of 👍 among the answers this month")]
     lines += [
-        _rated(t, esc(grid_name(gid)), rated)
+        rated_line(t, esc(grid_name(gid)), rated)
         for gid, rated in sorted(current.ratings_by_grid.items(), key=lambda x: grid_name(x[0]))
     ]
     lines += [
-        _rated(t, esc(body_name(t, body)), rated)
+        rated_line(t, esc(body_name(t, body)), rated)
         for body, rated in sorted(current.ratings_by_body.items())
     ]
     return lines

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -23,7 +23,9 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
-from bot.web import open311, views
+from bot.web import open311, stats_page, views
+from bot.web.initdata import QUERY_PARAMETER, from_request_headers, validate
+from bot.web.media import DiskCache, MediaStore, Telegram
 from bot.web.service import BOARD_STATES, ReadModel, Unavailable
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ class Web:
     model: ReadModel
     catalogs: Catalogs
     templates: jinja2.Environment
+    media: MediaStore
+    token: str | None = None  # checks the Mini App's initData; never shown or logged
 
 
 WEB = web.AppKey("mulin_web", Web)
@@ -65,7 +69,8 @@ def link(request: web.Request, path: str, **params: str | int | None) -> str:
 def render(request: web.Request, name: str, status: int = 200, **page: Any) -> web.Response:
     t = translator(request)
     other = "zh" if t.language == "en" else "en"
-    query = {k: v for k, v in request.query.items() if k != "lang"}
+    # the Mini App's initData is never copied into a link (it names the viewer)
+    query = {k: v for k, v in request.query.items() if k not in ("lang", QUERY_PARAMETER)}
     query["lang"] = other
     html = (
         request.app[WEB]
@@ -79,6 +84,29 @@ def render(request: web.Request, name: str, status: int = 200, **page: Any) -> w
         )
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+def viewer(request: web.Request) -> int | None:
+    """The Telegram user a valid, fresh initData vouches for; None (the public page) for
+    no initData, a forged or a stale one, or a board without the bot token."""
+    token = request.app[WEB].token
+    raw = from_request_headers(
+        request.headers.get("Authorization"), request.query.get(QUERY_PARAMETER)
+    )
+    if raw is None or not token:
+        return None
+    user = validate(raw, token, datetime.now(UTC))
+    return user.id if user is not None else None
+
+
+def personal(response: web.Response, request: web.Request) -> web.Response:
+    """A page that may depend on who asked is never kept by a shared cache."""
+    response.headers["Vary"] = "Authorization"
+    if from_request_headers(
+        request.headers.get("Authorization"), request.query.get(QUERY_PARAMETER)
+    ):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 async def read(request: web.Request, call: Callable[[ReadModel], Any]) -> Any:
@@ -135,13 +163,17 @@ async def community(request: web.Request) -> web.Response:
     page = _page(request)
     states = (only,) if only else BOARD_STATES
     offset = (page - 1) * PER_BOARD if only else 0
+    who = viewer(request)
     pages = await read(
         request,
         lambda m: [
-            m.board(place.id, s, grid_id=grid_id, category=category, offset=offset, limit=PER_BOARD)
+            m.board(
+                place.id, s, grid_id=grid_id, category=category, offset=offset, limit=PER_BOARD,
+                viewer=who,
+            )
             for s in states
         ],
-    )
+    )  # fmt: skip
     now = datetime.now(t.tz)
     here = f"/c/{quote(place.name)}"
     filters = {"grid": request.query.get("grid"), "category": category}
@@ -163,7 +195,7 @@ async def community(request: web.Request) -> web.Response:
             else None
         )
         boards.append(shown)
-    return render(
+    return personal(render(
         request,
         "community.html",
         title=place.name,
@@ -178,19 +210,46 @@ async def community(request: web.Request) -> web.Response:
         lang_value=request.query.get("lang", ""),
         action=here,
         all_boards=link(request, here, **filters) if only else None,
-    )
+    ), request)  # fmt: skip
 
 
 async def issue(request: web.Request) -> web.Response:
     t = translator(request)
     raw = request.match_info["number"].lstrip("#")
     number = int(raw) if raw.isdecimal() and len(raw) < 10 else None
-    found = await read(request, lambda m: m.issue(number)) if number is not None else None
+    who = viewer(request)
+    found = await read(request, lambda m: m.issue(number, who)) if number is not None else None
     if found is None:
         raise PageError(404, t.p_("web", "There is no such issue."))
     card = views.issue(t, found)
     card["community_url"] = link(request, f"/c/{quote(found.community.name)}")
-    return render(request, "issue.html", title=f"#{found.issue.id}", card=card)
+    page = render(request, "issue.html", title=f"#{found.issue.id}", card=card)
+    return personal(page, request)
+
+
+# A /media/ id always names the same photo: browsers and proxies may keep it for a year.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+async def photo(request: web.Request) -> web.Response:
+    """A resident's photo (never a voice note): a 404 page when there is none, when the board
+    has no bot token to fetch it with, or when Telegram will not hand it out."""
+    media = request.match_info["media"]
+    file_id = await read(request, lambda m: m.photo_file(media))
+    got = await request.app[WEB].media.get(media, file_id) if file_id is not None else None
+    if got is None:
+        raise PageError(404, translator(request).p_("web", "There is no such photo."))
+    data, kind = got
+    headers = {"Cache-Control": MEDIA_CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
+    return web.Response(body=data, content_type=kind, headers=headers)
+
+
+def media_store(settings: Settings) -> MediaStore:
+    """Photos cached beside the database; fetched from Telegram only when a token is set."""
+    cap = int(settings.media_cache_mb * 1024 * 1024)
+    cache = DiskCache(settings.db_path.resolve().parent / "media-cache", cap)
+    telegram = Telegram(settings.api_url, settings.token) if settings.token else None
+    return MediaStore(cache, telegram)
 
 
 @web.middleware
@@ -221,6 +280,12 @@ async def errors(
         return render(request, "error.html", 500, title="500", message=message)
 
 
+async def _close_media(app: web.Application) -> None:
+    telegram = app[WEB].media.telegram
+    if telegram is not None:
+        await telegram.close()
+
+
 def create_app(settings: Settings) -> web.Application:
     """The web board of `settings.db_path` (read-only) in `settings.tz` and `settings.locale`."""
     templates = jinja2.Environment(
@@ -229,10 +294,15 @@ def create_app(settings: Settings) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     app = web.Application(middlewares=[errors])
-    model, catalogs = ReadModel(settings.db_path), Catalogs(settings.locale, settings.tz)
-    app[WEB] = Web(model, catalogs, templates)
+    model = ReadModel(settings.db_path, settings.admins)
+    catalogs = Catalogs(settings.locale, settings.tz)
+    app[WEB] = Web(model, catalogs, templates, media_store(settings), settings.token)
+    app.on_cleanup.append(_close_media)
     app.router.add_get("/", index)
     app.router.add_get("/c/{community}", community)
     app.router.add_get("/issues/{number}", issue)
+    app.router.add_get("/media/{media}", photo)
     open311.setup(app, model, catalogs, settings.web_url)
+    pages = stats_page.Pages(render, read, link, translator, PageError)
+    stats_page.setup(app, settings, catalogs, templates, pages)
     return app

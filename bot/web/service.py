@@ -8,6 +8,12 @@ applies SPEC's privacy rules for the public board and the Open311 API.
   handed on has the file ids replaced by placeholders (photos become /media/ ids), user ids by
   page-local numbers, and no chat or message id.
 
+One exception, decided here and nowhere else: a viewer Telegram vouched for (the Mini App's
+initData, checked by the server) who moderates the community — grid worker, property,
+community official there, or a superadmin (MULIN_ADMINS) — sees reporters' full names on that
+community's boards and issue pages, anonymous reporters' included, as the bot shows them to
+moderators. The viewer's id is only compared, never shown.
+
 The database is opened read-only (`file:…?mode=ro`), a connection per call, so the web may run
 beside the bot (WAL: readers never block the writer).
 """
@@ -22,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.core.roles import MODERATORS
 from bot.issues.service import HistoryEntry, Issue, load_issue
 from bot.web import store
 
@@ -56,6 +63,7 @@ class BoardLine:
     past_due: bool
     followers: int
     has_voice: bool
+    reporter: str | None = None  # the full name, for the community's moderators only
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +113,34 @@ def media_id(issue_id: int, position: int) -> str:
     return f"{issue_id}-{position + 1}"
 
 
+def parse_media_id(value: str) -> tuple[int, int] | None:
+    """(issue, position from 0) of a /media/ id, or None for anything `media_id` never makes."""
+    issue, dash, number = value.partition("-")
+    if not dash or not (issue.isascii() and issue.isdecimal() and len(issue) < 10):
+        return None
+    if not (number.isascii() and number.isdecimal() and len(number) < 4 and int(number) >= 1):
+        return None
+    if issue != str(int(issue)) or number != str(int(number)):
+        return None  # one spelling per photo, so that each has one cache entry
+    return int(issue), int(number) - 1
+
+
 class ReadModel:
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset()) -> None:
         self.db_path = db_path
+        self.admins = admins
+
+    def _moderates(self, conn: sqlite3.Connection, viewer: int | None, community_id: int) -> bool:
+        """Whether a (Telegram-vouched) viewer may see this community's reporters in full."""
+        if viewer is None:
+            return False
+        if viewer in self.admins:
+            return True
+        return bool(store.roles(conn, viewer, community_id) & set(MODERATORS))
+
+    def moderates(self, viewer: int | None, community_id: int) -> bool:
+        with self._conn() as conn:
+            return self._moderates(conn, viewer, community_id)
 
     @contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:
@@ -143,25 +176,45 @@ class ReadModel:
         category: str | None,
         offset: int,
         limit: int,
+        viewer: int | None = None,
     ) -> BoardPage:
+        """One board's page; with each line's reporter in full for the community's moderators."""
         with self._conn() as conn:
             rows, total = store.board(conn, community_id, state, grid_id, category, offset, limit)
-        return BoardPage(state, [_line(r) for r in rows], total, offset)
+            lines = [_line(r) for r in rows]
+            if lines and self._moderates(conn, viewer, community_id):
+                by = store.reporters(conn, [line.id for line in lines])
+                names = store.full_names(conn, list(set(by.values())))
+                lines = [replace(x, reporter=names.get(by.get(x.id, 0))) for x in lines]
+        return BoardPage(state, lines, total, offset)
 
-    def issue(self, issue_id: int) -> PublicIssue | None:
+    def issue(self, issue_id: int, viewer: int | None = None) -> PublicIssue | None:
+        """The issue as the public sees it, or, for its community's moderators, with full
+        names and the anonymous reporter's."""
         with self._conn() as conn:
             issue = load_issue(conn, issue_id)
             where = store.place(conn, issue_id)
             if issue is None or where is None:
                 return None
             people = _people(issue)
-            names = store.first_names(conn, list(people))
+            moderator = self._moderates(conn, viewer, where[0])
+            read = store.full_names if moderator else store.first_names
+            names = read(conn, list(people))
         public = {people[uid]: name for uid, name in names.items()}
-        if issue.anonymous:
+        if issue.anonymous and not moderator:
             public.pop(people[issue.reporter_id], None)
         media = tuple(media_id(issue.id, i) for i in range(len(issue.photos)))
         community = Community(where[0], where[1])
         return PublicIssue(_scrubbed(issue, people, media), public, community, where[2], media)
+
+    def photo_file(self, media: str) -> str | None:
+        """The Telegram file id behind a /media/ id; the only place a file id leaves the read
+        model, and only to fetch the photo's bytes (never shown). Voice notes never."""
+        where = parse_media_id(media)
+        if where is None:
+            return None
+        with self._conn() as conn:
+            return store.photo_file(conn, *where)
 
     def requests(
         self,

@@ -1,7 +1,8 @@
 """What the web reads: SQL only, over a read-only connection the read model opened.
 
-Nothing here selects a phone number, a username, a last name or a file id, except the photos'
-positions (for their /media/ ids); people come back as first names only.
+Nothing here selects a phone number or a username. File ids: only `photo_file` (one photo's,
+to fetch it for /media/). Last names and reporters of anonymous reports: only `full_names` and
+`reporters`, which the read model calls for a community's moderators and no one else.
 """
 
 from __future__ import annotations
@@ -121,11 +122,67 @@ def requests(
         if values is not None:
             sql += f" AND {column} IN ({','.join('?' * len(values))})"
             params += list(values)
+    # `+` keeps SQLite off the created_at indexes: it then reads newest first by id and stops
+    # at `limit`, instead of sorting the whole window (1,000 of 35,000: p99 96 → ~15 ms)
     if since is not None:
-        sql += " AND i.created_at >= ?"
+        sql += " AND +i.created_at >= ?"
         params.append(since)
     if until is not None:
-        sql += " AND i.created_at <= ?"
+        sql += " AND +i.created_at <= ?"
         params.append(until)
     sql += " ORDER BY i.id DESC LIMIT ?"
     return [tuple(r) for r in conn.execute(sql, (*params, limit))]
+
+
+def photo_file(conn: sqlite3.Connection, issue_id: int, position: int) -> str | None:
+    """The Telegram file id of an issue's photo at `position` (from 0), for /media/ only.
+
+    Never a voice note: issue_photos holds photos, and a file id that is also any voice note
+    of the issue (its report's or an addition's) is refused all the same."""
+    row = conn.execute(
+        "SELECT p.file_id FROM issue_photos p JOIN issues i ON i.id = p.issue_id"
+        " WHERE p.issue_id = ? AND p.position = ?"
+        " AND p.file_id IS NOT i.voice_file_id"
+        " AND NOT EXISTS (SELECT 1 FROM issue_history h WHERE h.issue_id = p.issue_id"
+        "  AND h.voice_file_id = p.file_id)",
+        (issue_id, position),
+    ).fetchone()
+    return str(row[0]) if row is not None else None
+
+
+def roles(conn: sqlite3.Connection, user_id: int, community_id: int) -> set[str]:
+    """The roles a user holds in a community (the registry's table, read-only)."""
+    return {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT role FROM roles WHERE user_id = ? AND community_id = ?", (user_id, community_id)
+        )
+    }
+
+
+def full_names(conn: sqlite3.Connection, user_ids: list[int]) -> dict[int, str]:
+    """First and last names, for a community's moderators ONLY (the read model decides)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            (int(r[0]), f"{r[1]} {r[2]}".strip() if r[2] else str(r[1]))
+            for r in conn.execute(
+                f"SELECT id, first_name, last_name FROM users WHERE id IN ({marks})", chunk
+            )
+        )
+    return found
+
+
+def reporters(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, int]:
+    """issue → its reporter's user id (anonymous or not), for the moderators' board only."""
+    if not issue_ids:
+        return {}
+    marks = ",".join("?" * len(issue_ids))
+    return {
+        int(r[0]): int(r[1])
+        for r in conn.execute(
+            f"SELECT id, reporter_id FROM issues WHERE id IN ({marks})", issue_ids
+        )
+    }

@@ -26,6 +26,12 @@ from bot.issues.views import (
 )
 from bot.issues.views.names import body_name, state_name
 from bot.issues.views.owners import due_text, owner_line
+from bot.stats.views import change as change  # re-exported: the month's figures, in the words
+from bot.stats.views import counts_line as counts_line  # of the bot's /stats, for the web's
+from bot.stats.views import figure as figure  # stats page (bot/web/stats_page.py)
+from bot.stats.views import median_figure as median_figure
+from bot.stats.views import month_name as month_name
+from bot.stats.views import rated_line as rated_line
 from bot.web.service import BoardLine, BoardPage, PublicIssue
 
 
@@ -75,6 +81,8 @@ def line(t: Translator, item: BoardLine, now: datetime) -> dict[str, Any]:
         "followers_label": t.n_(
             "🙋 {n} neighbour has it too", "🙋 {n} neighbours have it too", item.followers
         ).format(n=item.followers),
+        # only ever set for the community's moderators (the read model decides)
+        "reporter": t._("👤 {reporter}").format(reporter=item.reporter) if item.reporter else None,
     }
 
 
@@ -134,4 +142,9 @@ def issue(t: Translator, found: PublicIssue) -> dict[str, Any]:
         if photos
         else None,
         "history": [Markup(history_line(t, item, e, names, True)) for e in item.history],
+        # the photos themselves, at /media/<id> (fetched from Telegram once, then cached)
+        "media": [
+            {"url": f"/media/{media}", "alt": f"📷 {n}"}
+            for n, media in enumerate(found.media, start=1)
+        ],
     }

@@ -1,0 +1,324 @@
+"""`/c/<community>/stats?month=YYYY-MM`: a month's figures on the web, as the bot's /stats gives
+them, and the same as a chart drawn inline as SVG.
+
+The figures come from the stats feature's service (`StatsService.compare`), so the web counts
+exactly what the bot counts. The layer rules let this module reach the stats feature through its
+service only (not its views, nor its matplotlib charts), so the lines are written here with the
+bot's own catalog messages (same msgids: same words in both places, no new translation), and the
+chart is an inline SVG: no matplotlib on the request path, nothing to cache, and its <title>
+and <desc> are the alt text.
+
+`StatsService` reads through `Database.read_slow`; the web must never write nor hold the bot's
+connections, so it gets `ReadOnlyDatabase`: a fresh aiosqlite connection on `file:…?mode=ro`
+per read (SQLite then refuses any write), closed after it.
+
+This module does not import `bot.web.server` (which registers it): the server hands it its page
+helpers (`Pages`), as it hands `open311` what it needs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import aiosqlite
+import jinja2
+from aiohttp import web
+from markupsafe import Markup, escape
+
+from bot.config import Settings
+from bot.core.db import Database
+from bot.core.i18n import Catalogs, Translator
+from bot.issues.service import CATEGORY_KEYS, body_name, category_name
+from bot.stats.service import Counts, Month, MonthFigures, MonthPair, StatsService
+from bot.web.service import ReadModel, Unavailable
+from bot.web.views import counts_line, figure, median_figure, month_name, rated_line
+
+T = TypeVar("T")
+GridNames = dict[int, str]
+STATS = web.AppKey("mulin_web_stats", StatsService)
+LANGUAGE_OF_PAGE = {"en": "en", "zh-CN": "zh_CN"}  # <html lang> → locale
+# The chart's colours: the month before is the paler shade (as in the bot's chart).
+THIS_MONTH, MONTH_BEFORE = "#3b6fb6", "#a9c4e8"
+WIDTH, LABEL_WIDTH, ROW, BAR = 640, 190, 26, 10
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The server's page helpers (bot/web/server.py), handed over to avoid an import cycle."""
+
+    render: Callable[..., web.Response]
+    read: Callable[[web.Request, Callable[[ReadModel], Any]], Awaitable[Any]]
+    link: Callable[..., str]
+    translator: Callable[[web.Request], Translator]
+    error: Callable[[int, str], Exception]  # raised: the server's error page
+
+
+PAGES = web.AppKey("mulin_web_stats_pages", Pages)
+
+
+class ReadOnlyDatabase(Database):
+    """Only `read_slow`, each time on a new read-only connection: what StatsService needs,
+    without the bot's writable connections (the web runs beside the bot, on its database)."""
+
+    def __init__(self, path: Path) -> None:  # no connection is held between reads
+        self.path = path
+
+    async def read_slow(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        try:
+            # isolation_level None: the stats store begins its own read transaction
+            conn = await aiosqlite.connect(
+                f"file:{self.path}?mode=ro", uri=True, isolation_level=None
+            )
+        except sqlite3.Error as exc:
+            raise Unavailable(str(exc)) from exc
+        try:
+            return await fn(conn)
+        except sqlite3.OperationalError as exc:
+            raise Unavailable(str(exc)) from exc
+        finally:
+            await conn.close()
+
+
+def setup(
+    app: web.Application,
+    settings: Settings,
+    catalogs: Catalogs,
+    templates: jinja2.Environment,
+    pages: Pages,
+) -> None:
+    app[STATS] = StatsService(ReadOnlyDatabase(settings.db_path), settings.tz)
+    app[PAGES] = pages
+
+    def stats_label(lang: str, community: str) -> str:
+        """The community page's link to this one: 📊 西安村 · 2026年12月."""
+        t = catalogs.get(LANGUAGE_OF_PAGE.get(lang))
+        return caption(t, community, app[STATS].this_month())
+
+    templates.globals["stats_label"] = stats_label
+    app.router.add_get("/c/{community}/stats", stats)
+
+
+def caption(t: Translator, community: str, month: Month) -> str:
+    return t._("📊 {community} · {month}").format(community=community, month=month_name(t, month))
+
+
+def _month(t: Translator, raw: str | None, today: Month, pages: Pages) -> Month:
+    if raw is None or raw == "":
+        return today
+    month = Month.parse(raw)
+    if month is None:
+        value = raw if len(raw) <= 20 else raw[:19] + "…"
+        message = t._("“{value}” is not a month: write the year and the month, YYYY-MM.")
+        raise pages.error(400, message.format(value=value))
+    if month > today:
+        raise pages.error(400, t._("{month} has not begun yet.").format(month=month_name(t, month)))
+    return month
+
+
+async def stats(request: web.Request) -> web.Response:
+    pages, service = request.app[PAGES], request.app[STATS]
+    t = pages.translator(request)
+    key = request.match_info["community"]
+    found = await pages.read(request, lambda m: m.community(key))
+    if found is None:
+        raise pages.error(404, t.p_("web", "There is no such community."))
+    place, grids = found
+    month = _month(t, request.query.get("month"), service.this_month(), pages)
+    pair = await service.compare(place.id, month)
+    names: GridNames = dict(grids)
+    return pages.render(
+        request,
+        "stats.html",
+        title=caption(t, place.name, month),
+        community_url=pages.link(request, f"/c/{place.id}"),
+        community=place.name,
+        action=f"/c/{quote(place.name)}/stats",
+        month=str(month),
+        lang_value=request.query.get("lang", ""),
+        against=t._("In brackets: the change against {month}.").format(
+            month=month_name(t, pair.previous.month)
+        ),
+        totals=totals(t, pair),
+        sections=sections(t, pair, names),
+        chart=chart(t, place.name, pair),
+    )
+
+
+# -- the figures, as the bot's /stats words them ----------------------------------------------
+
+
+def totals(t: Translator, pair: MonthPair) -> list[str]:
+    current, previous = pair.current, pair.previous
+    now, before = current.totals, previous.totals
+    return [
+        t._("📥 Issues raised: {figure}").format(figure=figure(t, now.raised, before.raised)),
+        t._("✅ Resolved: {figure}").format(figure=figure(t, now.resolved, before.resolved)),
+        t._("⬆️ Escalated: {figure}").format(figure=figure(t, now.escalated, before.escalated)),
+        t._("🚫 Rejected: {figure}").format(figure=figure(t, now.rejected, before.rejected)),
+        t._("⏱ Median time to resolve: {figure}").format(
+            figure=median_figure(t, current.median_days, previous.median_days)
+        ),
+        t._("🙋 Activity sign-ups: {figure}").format(
+            figure=figure(t, current.signups, previous.signups)
+        ),
+        t._("👥 People signed up: {figure}").format(
+            figure=figure(t, current.people, previous.people)
+        ),
+    ]
+
+
+def _heading(t: Translator, message: str) -> str:
+    """A heading from the bot's catalog, without its Telegram <b> (the page's <h2> is bold)."""
+    return t._(message).replace("<b>", "").replace("</b>", "")
+
+
+def sections(t: Translator, pair: MonthPair, grids: GridNames) -> list[dict[str, Any]]:
+    """By category, by grid (raised / resolved / escalated / rejected, each with its change),
+    then the month's answers to "Fixed?" by grid and by body. User-typed names stay plain
+    text: the template escapes them."""
+    current, previous = pair.current, pair.previous
+    empty = Counts()
+
+    def grid(gid: int) -> str:
+        return grids.get(gid, f"#{gid}")
+
+    used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
+    categories = [k for k in CATEGORY_KEYS if k in used] + sorted(used - set(CATEGORY_KEYS))
+    in_use = {g for g, c in (*current.by_grid.items(), *previous.by_grid.items()) if c.any}
+    if not categories and not in_use:
+        return [
+            {"title": None, "lines": [t._("No issues were raised or handled in these two months.")]}
+        ]
+    found = [
+        {
+            "title": _heading(t, "<b>By category</b> · raised / resolved / escalated / rejected"),
+            "lines": [
+                counts_line(
+                    t,
+                    category_name(t, k),
+                    current.by_category.get(k, empty),
+                    previous.by_category.get(k, empty),
+                )
+                for k in categories
+            ],
+        },
+        {
+            "title": _heading(t, "<b>By grid</b> · raised / resolved / escalated / rejected"),
+            "lines": [
+                counts_line(
+                    t, grid(g), current.by_grid.get(g, empty), previous.by_grid.get(g, empty)
+                )
+                for g in sorted(in_use, key=lambda g: (grid(g), g))
+            ],
+        },
+    ]
+    if current.ratings_by_grid:
+        rated = [
+            rated_line(t, grid(g), r)
+            for g, r in sorted(current.ratings_by_grid.items(), key=lambda x: grid(x[0]))
+        ]
+        rated += [
+            rated_line(t, body_name(t, b), r) for b, r in sorted(current.ratings_by_body.items())
+        ]
+        title = _heading(t, "<b>Fixed?</b> · the share of 👍 among the answers this month")
+        found.append({"title": title, "lines": rated})
+    return found
+
+
+# -- the chart, inline SVG ----------------------------------------------------------------------
+
+
+def _bars(figures: MonthFigures) -> tuple[float, ...]:
+    c = figures.totals
+    return (c.raised, c.resolved, c.escalated, c.rejected, figures.people)
+
+
+def _plain(t: Translator, key: str) -> str:
+    return category_name(t, key).split(" ", 1)[-1]
+
+
+def _panels(t: Translator, pair: MonthPair) -> list[tuple[str, list[tuple[str, float, float]]]]:
+    """(title, [(label, the month before, this month)]): the totals, then raised by category."""
+    current, previous = pair.current, pair.previous
+    names = (t._("raised"), t._("resolved"), t._("escalated"), t._("rejected"))
+    overview = list(
+        zip((*names, t._("people signed up")), _bars(previous), _bars(current), strict=True)
+    )
+    empty = Counts()
+    used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
+    raised = [
+        (
+            _plain(t, k),
+            float(previous.by_category.get(k, empty).raised),
+            float(current.by_category.get(k, empty).raised),
+        )
+        for k in [k for k in CATEGORY_KEYS if k in used] + sorted(used - set(CATEGORY_KEYS))
+    ]
+    before = t._("Compared with {month}").format(month=month_name(t, previous.month))
+    panels = [(before, overview)]
+    if raised:
+        panels.append((f"{t._('By category')} · {t._('raised')}", raised))
+    return panels
+
+
+def chart(t: Translator, community: str, pair: MonthPair) -> Markup:
+    """Grouped horizontal bars (the month before, pale; this month, dark), with a legend;
+    every text escaped here, since the SVG is handed to the template as markup."""
+    title = t._("{community} · {month}: issues and sign-ups").format(
+        community=community, month=month_name(t, pair.current.month)
+    )
+    panels = _panels(t, pair)
+    legend = (
+        (month_name(t, pair.previous.month), MONTH_BEFORE),
+        (month_name(t, pair.current.month), THIS_MONTH),
+    )
+    desc = "; ".join(
+        f"{label}: {before:g} → {now:g}" for _, rows in panels for label, before, now in rows
+    )
+    parts: list[str] = []
+    y = 24
+    for i, (name, color) in enumerate(legend):
+        x = LABEL_WIDTH + i * 180
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{color}"/>')
+        parts.append(f'<text x="{x + 18}" y="{y}">{escape(name)}</text>')
+    y += 14
+    for name, rows in panels:
+        y += 26
+        parts.append(f'<text x="4" y="{y}" font-weight="bold">{escape(name)}</text>')
+        y += 8
+        parts += _rows(rows, y)
+        y += ROW * len(rows)
+    height = y + 8
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}"'
+        f' width="100%" style="max-width:{WIDTH}px" aria-labelledby="chart-title chart-desc"'
+        f' font-size="13" font-family="system-ui, sans-serif" fill="#1a1a1a">'
+        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(desc)}'
+        f"</desc>{''.join(parts)}</svg>"
+    )
+
+
+def _rows(rows: Sequence[tuple[str, float, float]], top: int) -> list[str]:
+    largest = max([1.0, *(max(b, n) for _, b, n in rows)])
+    scale = (WIDTH - LABEL_WIDTH - 50) / largest
+    parts: list[str] = []
+    for i, (label, before, now) in enumerate(rows):
+        y = top + i * ROW
+        short = label if len(label) <= 14 else label[:13] + "…"
+        parts.append(f'<text x="4" y="{y + 14}">{escape(short)}</text>')
+        for j, (value, color) in enumerate(((before, MONTH_BEFORE), (now, THIS_MONTH))):
+            bar_y, width = y + 2 + j * (BAR + 1), value * scale
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{width:.1f}" height="{BAR}"'
+                f' fill="{color}"/>'
+            )
+            parts.append(
+                f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{bar_y + BAR - 1}"'
+                f' font-size="10">{value:g}</text>'
+            )
+    return parts
