@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en")
 DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 class SettingsError(Exception):
@@ -40,6 +42,10 @@ class Settings:
     web_url: str | None = None
     # The web board's cache of residents' photos (fetched once from Telegram), in megabytes.
     media_cache_mb: float = 200.0
+    # The web map's tiles (a {z}/{x}/{y} URL template) and their credit; None: no tiles, the
+    # markers on a blank map and the list (a board that must not call a third party).
+    map_tiles: str | None = DEFAULT_MAP_TILES
+    map_attribution: str = DEFAULT_MAP_ATTRIBUTION
 
     def require_token(self) -> str:
         """`run` and `demo` cannot work without a token, but `migrate` and `export` can."""
@@ -102,6 +108,8 @@ class Settings:
             card_edit_seconds=rates[2],
             web_url=web_url,
             media_cache_mb=rates[3],
+            map_tiles=parse_map_tiles(env.get("MULIN_MAP_TILES")),
+            map_attribution=env.get("MULIN_MAP_ATTRIBUTION", "").strip() or DEFAULT_MAP_ATTRIBUTION,
         )
 
 
@@ -126,6 +134,25 @@ def _numbers(env: Mapping[str, str]) -> list[float]:
             raise SettingsError(variable, "cannot be negative (0 turns the limit off)")
         found.append(number)
     return found
+
+
+def parse_map_tiles(value: str | None) -> str | None:
+    """MULIN_MAP_TILES: unset → OpenStreetMap's tiles; `none` or empty → no tiles at all (the
+    operator chose not to send readers' browsers to a tile server); else an http(s) template
+    with {z}, {x} and {y}, as Leaflet reads it."""
+    if value is None:
+        return DEFAULT_MAP_TILES
+    text = value.strip()
+    if text.lower() in ("", "none"):
+        return None
+    if not text.startswith(("http://", "https://")) or any(
+        part not in text for part in ("{z}", "{x}", "{y}")
+    ):
+        raise SettingsError(
+            "MULIN_MAP_TILES",
+            f"must be an http(s) URL template with {{z}}, {{x}} and {{y}}, or none ({text!r})",
+        )
+    return text
 
 
 def parse_web_url(value: str) -> str | None:

@@ -3,7 +3,8 @@ pages (Jinja2 templates in bot/web/templates, package data) and the Open311 API 
 
 Pages (SPEC "The public board on the web"): `/` the communities; `/c/<community>` (its name,
 or its number) the three boards, `?grid=<grid name>&category=<key>` filters, one board's pages
-with `?board=open|escalated|resolved&page=N`; `/issues/<N>` the card. Chinese by default
+with `?board=open|escalated|resolved&page=N`; `/issues/<N>` the card; `/c/<community>/stats` (stats_page.py) and `/c/<community>/map`
+with `/static/` (map_page.py). Chinese by default
 (MULIN_LOCALE), `?lang=en` for English; every link keeps the language. Unknown pages are a 404
 page and malformed paging a 400 page, never a traceback.
 """
@@ -23,7 +24,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
-from bot.web import open311, stats_page, views
+from bot.web import map_page, open311, stats_page, views
 from bot.web.initdata import QUERY_PARAMETER, from_request_headers, validate
 from bot.web.media import DiskCache, MediaStore, Telegram
 from bot.web.service import BOARD_STATES, ReadModel, Unavailable
@@ -305,4 +306,5 @@ def create_app(settings: Settings) -> web.Application:
     open311.setup(app, model, catalogs, settings.web_url)
     pages = stats_page.Pages(render, read, link, translator, PageError)
     stats_page.setup(app, settings, catalogs, templates, pages)
+    map_page.setup(app, settings, catalogs, templates, pages)
     return app

@@ -108,6 +108,19 @@ class Request:
     media: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """An active issue on the community's map: what the board line shows, and where (no
+    person at all)."""
+
+    id: int
+    state: str
+    text: str
+    category: str
+    lat: float
+    lon: float
+
+
 def media_id(issue_id: int, position: int) -> str:
     """A photo's id in /media/<id>: the issue number and the photo's place in it, from 1."""
     return f"{issue_id}-{position + 1}"
@@ -215,6 +228,15 @@ class ReadModel:
             return None
         with self._conn() as conn:
             return store.photo_file(conn, *where)
+
+    def located(self, community_id: int, limit: int = 500) -> list[MapPoint]:
+        """The community's active issues with a map point (the map page)."""
+        with self._conn() as conn:
+            rows = store.located(conn, community_id, limit)
+        return [
+            MapPoint(int(i), str(s), str(t or ""), str(c), float(la), float(lo))
+            for i, s, t, c, la, lo in rows
+        ]
 
     def requests(
         self,

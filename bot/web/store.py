@@ -186,3 +186,18 @@ def reporters(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, int]:
             f"SELECT id, reporter_id FROM issues WHERE id IN ({marks})", issue_ids
         )
     }
+
+
+def located(conn: sqlite3.Connection, community_id: int, limit: int) -> list[tuple[Any, ...]]:
+    """The community's active issues (open, escalated) that have a map point, newest first:
+    id, state, text, category, latitude, longitude. No person, no file id."""
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT id, state, text, category, latitude, longitude FROM issues"
+            " WHERE community_id = ? AND state IN ('open', 'escalated')"
+            " AND latitude IS NOT NULL AND longitude IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?",
+            (community_id, limit),
+        )
+    ]

@@ -32,7 +32,9 @@ from bot.stats.views import figure as figure  # stats page (bot/web/stats_page.p
 from bot.stats.views import median_figure as median_figure
 from bot.stats.views import month_name as month_name
 from bot.stats.views import rated_line as rated_line
-from bot.web.service import BoardLine, BoardPage, PublicIssue
+from bot.web.service import BoardLine, BoardPage, MapPoint, PublicIssue
+
+EXCERPT = 80  # characters of an issue's text in a map marker and in the map's list
 
 
 def labels(t: Translator) -> dict[str, str]:
@@ -147,4 +149,23 @@ def issue(t: Translator, found: PublicIssue) -> dict[str, Any]:
             {"url": f"/media/{media}", "alt": f"📷 {n}"}
             for n, media in enumerate(found.media, start=1)
         ],
+    }
+
+
+def excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
+
+
+def map_point(t: Translator, item: MapPoint, url: str) -> dict[str, Any]:
+    """One issue on the map page, for its marker (JSON in the page) and its list alike: the
+    number, an excerpt, state, category, where, and the card's link; no person."""
+    return {
+        "id": item.id,
+        "lat": item.lat,
+        "lon": item.lon,
+        "text": excerpt(item.text) if item.text else t._("🎤 voice message"),
+        "state": state_name(t, item.state),
+        "category": category_name(t, item.category),
+        "url": url,
     }

@@ -91,6 +91,9 @@ def test_the_wheel_holds_migrations_and_catalogs_and_no_test_tooling(wheel: Path
         assert f"bot/locales/{locale}/LC_MESSAGES/messages.mo" in names, locale
     for template in ("base", "index", "community", "issue", "error"):  # the web board's pages
         assert f"bot/web/templates/{template}.html" in names, template
+    assert "bot/web/templates/map.html" in names
+    for vendored in ("leaflet.js", "leaflet.css", "LICENSE", "README.md", "images/marker-icon.png"):
+        assert f"bot/web/static/leaflet/{vendored}" in names, vendored  # the map page's Leaflet
     assert [n for n in names if n.startswith("emulator/")] == []
     assert [n for n in names if Path(n).name == "api.json"] == []
     assert [n for n in names if n.startswith(("tests/", "bench/"))] == []
