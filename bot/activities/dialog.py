@@ -10,7 +10,6 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -25,6 +24,8 @@ from bot.activities.organize import make_draft
 from bot.activities.service import ActivityDetails
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
+from bot.core.dialog_ends import cancel_handlers, endings
+from bot.core.i18n import N_
 from bot.core.render import esc
 from bot.core.replies import denied, reply
 from bot.core.roles import Action, roles_for
@@ -228,29 +229,13 @@ async def on_deadline(update: Update, context: CustomContext) -> int:
     return ConversationHandler.END
 
 
-async def on_cancel(update: Update, context: CustomContext) -> int:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(FORM, None)
-    await reply(update, context.t._("Cancelled; nothing was created."))
-    return ConversationHandler.END
-
-
-async def on_timeout(update: Update, context: CustomContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(FORM, None)
+on_cancel, on_timeout = endings(FORM, N_("Cancelled; nothing was created."))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
-    cancel: list[BaseHandler[Update, CustomContext, object]] = [
-        CallbackQueryHandler(on_cancel, pattern=rf"^{PREFIX}:cancel$"),
-        CommandHandler(
-            "cancel", on_cancel, filters=private & filters.Regex(r"^/cancel(@\w+)?\s*$")
-        ),
-    ]
+    cancel = cancel_handlers(on_cancel, rf"^{PREFIX}:cancel$")
     skip = rf"^{PREFIX}:skip$"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is meant

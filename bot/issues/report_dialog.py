@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
 from bot.core import callbacks as keyboards
+from bot.core.dialog_ends import cancel_handlers
 from bot.core.replies import command_text, reply, usage
 from bot.issues.attachments import media_problem, photo_of, voice_of
 from bot.issues.handlers import REPORT_CAPTION, text_problem
@@ -217,12 +218,7 @@ def _button(action: str) -> str:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    cancel: list[BaseHandler[Update, CustomContext, object]] = [
-        CallbackQueryHandler(on_cancel, pattern=_button("cancel")),
-        CommandHandler(
-            "cancel", on_cancel, filters=private & filters.Regex(r"^/cancel(@\w+)?\s*$")
-        ),
-    ]
+    cancel = cancel_handlers(on_cancel, _button("cancel"))
     unsupported = (
         filters.Document.ALL
         | filters.Sticker.ALL

@@ -13,7 +13,8 @@ from telegram.ext import ConversationHandler
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
-from bot.core.i18n import Translator
+from bot.core.dialog_ends import endings
+from bot.core.i18n import N_, Translator
 from bot.core.replies import reply
 from bot.issues import views
 from bot.issues.attachments import media_problem, photo_of
@@ -304,13 +305,7 @@ async def on_submit(update: Update, context: CustomContext) -> int:
     return ConversationHandler.END
 
 
-async def on_cancel(update: Update, context: CustomContext) -> int:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    await reply(update, context.t._("Cancelled; nothing was reported."))
-    return ConversationHandler.END
+on_cancel, on_timeout = endings(DRAFT, N_("Cancelled; nothing was reported."))
 
 
 async def on_stray(update: Update, context: CustomContext) -> None:
@@ -324,8 +319,3 @@ async def on_stray(update: Update, context: CustomContext) -> None:
         update,
         context.t._("I'm in the middle of your report: answer the last question, or tap “Cancel”."),
     )
-
-
-async def on_timeout(update: Update, context: CustomContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)

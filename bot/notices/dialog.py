@@ -15,8 +15,6 @@ import warnings
 from telegram import Update
 from telegram.ext import (
     Application,
-    BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -25,6 +23,8 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
+from bot.core.dialog_ends import cancel_handlers, endings
+from bot.core.i18n import N_
 from bot.core.replies import reply
 from bot.notices import rules, views
 from bot.notices.service import NoticeClosed, NoticeMissing, ObjectionTaken, Opening
@@ -92,29 +92,13 @@ async def on_not_text(update: Update, context: CustomContext) -> int:
     return TEXT
 
 
-async def on_cancel(update: Update, context: CustomContext) -> int:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    await reply(update, context.t._("Cancelled; no objection was sent."))
-    return ConversationHandler.END
-
-
-async def on_timeout(update: Update, context: CustomContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+on_cancel, on_timeout = endings(DRAFT, N_("Cancelled; no objection was sent."))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Before /start's menu: the deep link opens the dialog instead of the menu."""
     private = filters.ChatType.PRIVATE
-    cancel: list[BaseHandler[Update, CustomContext, object]] = [
-        CallbackQueryHandler(on_cancel, pattern=rf"^{views.DIALOG}:cancel$"),
-        CommandHandler(
-            "cancel", on_cancel, filters=private & filters.Regex(r"^/cancel(@\w+)?\s*$")
-        ),
-    ]
+    cancel = cancel_handlers(on_cancel, rf"^{views.DIALOG}:cancel$")
     deep_link = filters.Regex(rf"^/start {views.DEEP_LINK}\d{{1,9}}\s*$")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is meant

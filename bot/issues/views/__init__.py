@@ -1,25 +1,28 @@
 """Issues as people read them (text and keyboards): names (names.py), cards, board lines and
-notifications (cards.py), and the answers of commands and buttons (answers.py)."""
+notifications (cards.py), the card's buttons (card_buttons.py), and the answers of commands and buttons (answers.py)."""
 
 from __future__ import annotations
 
-from bot.issues.views.cards import (
+from bot.issues.views.card_buttons import (
     CARD_COMMANDS,
+    MODERATOR,
+    card_buttons,
+    card_markup,
+    issue_web_url,
+    web_label,
+)
+from bot.issues.views.cards import (
     FIXED_ANSWERS,
     HISTORY_KEPT,
     HISTORY_LIMIT,
-    MODERATOR,
     NOTE_LIMIT,
     assigned_notice,
     card,
-    card_buttons,
-    card_markup,
     content,
     event_text,
     fixed_question,
     history_line,
     history_text,
-    issue_web_url,
     overdue_reminder,
     past_due_list,
     summary_line,
@@ -27,7 +30,6 @@ from bot.issues.views.cards import (
     urgent_alert,
     voice_caption,
     voice_withheld,
-    web_label,
 )
 from bot.issues.views.names import (
     BOARD,

@@ -14,7 +14,8 @@ from bot.issues.rules.states import Command, State
 from bot.issues.service.results import BadOriginal, IssueMissing, NotPermitted, WrongState
 from bot.issues.store.reads import Board
 from bot.issues.store.records import Issue, IssueSummary
-from bot.issues.views.cards import card, content, summary_line, web_label
+from bot.issues.views.card_buttons import web_label
+from bot.issues.views.cards import card, content, summary_line
 from bot.issues.views.names import (
     BOARD,
     BOARD_NAMES,
