@@ -15,6 +15,13 @@ $(STAMP): pyproject.toml
 	@# /stats charts need a font with Chinese glyphs: Debian's WenQuanYi Micro Hei unless one is there.
 	fc-list :lang=zh 2>/dev/null | grep -q . || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei; }
+	@# The web board's browser tests and the demo's screenshots: Debian's Chromium, driven by
+	@# Playwright (never Playwright's own browser download). MULIN_CHROMIUM may name another.
+	test -n "$$MULIN_CHROMIUM" || command -v chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+	@# ... and a colour emoji font, so the screenshots show 📍 and 💡 as a phone would.
+	fc-list 2>/dev/null | grep -qi emoji || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-color-emoji; }
 	touch $(STAMP)
 
 bot/locales/%/LC_MESSAGES/messages.mo: bot/locales/%/LC_MESSAGES/messages.po $(STAMP)

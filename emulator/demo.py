@@ -28,6 +28,7 @@ from emulator import Chat, Emulator, Message, User
 from emulator.demo_notices import scene_notices
 from emulator.demo_visits import scene_visits
 from emulator.demo_votes import scene_votes
+from emulator.demo_web import scene_web
 from emulator.harness import World, scripted_world
 
 TOKEN = "100200300:DEMO"
@@ -42,6 +43,8 @@ class Director:
     world: World
     out: Callable[[str], None]
     printing: bool = True
+    output: Path = OUTPUT
+    failures: list[str] = field(default_factory=list)  # what the show found wrong (not API errors)
     chats: dict[int, Chat] = field(default_factory=dict)
     _seen: dict[int, dict[int, tuple[str | None, int]]] = field(default_factory=dict)
 
@@ -394,6 +397,7 @@ SCENES: list[Callable[[Director], Awaitable[None]]] = [
     scene_visits,
     scene_votes,
     scene_notices,
+    scene_web,
 ]
 
 
@@ -416,6 +420,9 @@ async def play(out: Callable[[str], None]) -> int:
         await world.stop_bot()
         if world.emu.errors:
             out(f"\n✗ the bot caused {len(world.emu.errors)} API errors: {world.emu.errors}")
+            return 1
+        if director.failures:
+            out("\n✗ " + "\n✗ ".join(director.failures))
             return 1
         out("\n✓ demo finished: no API errors")
     return 0

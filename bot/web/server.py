@@ -81,7 +81,8 @@ def render(request: web.Request, name: str, status: int = 200, **page: Any) -> w
             labels=views.labels(t),
             other_language_url=request.path + "?" + urlencode(query),
             home=link(request, "/"),
-            **page,
+            miniapp=bool(request.app[WEB].token),
+            **({"personal_page": False} | page),
         )
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
@@ -199,6 +200,7 @@ async def community(request: web.Request) -> web.Response:
     return personal(render(
         request,
         "community.html",
+        personal_page=True,
         title=place.name,
         boards=boards,
         grids=[name for _, name in grids],
@@ -224,7 +226,7 @@ async def issue(request: web.Request) -> web.Response:
         raise PageError(404, t.p_("web", "There is no such issue."))
     card = views.issue(t, found)
     card["community_url"] = link(request, f"/c/{quote(found.community.name)}")
-    page = render(request, "issue.html", title=f"#{found.issue.id}", card=card)
+    page = render(request, "issue.html", title=f"#{found.issue.id}", card=card, personal_page=True)
     return personal(page, request)
 
 
