@@ -32,6 +32,12 @@ TESTS = [
     "tests/e2e/test_activities.py",
     "tests/e2e/test_stats.py",
     "tests/e2e/test_housekeeping.py",
+    # the web board: ages, ⏰ overdue, the month of /stats, Open311's date range, initData's 24 h
+    "tests/web/test_pages.py",
+    "tests/web/test_stats_page.py",
+    "tests/web/test_open311.py",
+    "tests/web/test_moderator_view.py",
+    "tests/web/test_initdata.py",
 ]
 
 
