@@ -42,6 +42,19 @@ FLAGS = (
     "--disable-dev-shm-usage",
 )
 
+# What a screen reader needs and the page does not give: a picture without alt text (alt=""
+# marks a decoration, as Leaflet's tiles), a form field without a label, not one <h1>.
+UNLABELLED = """() => {
+  const found = [];
+  document.querySelectorAll("img:not([alt])").forEach((img) => found.push("img " + img.src));
+  document.querySelectorAll("select, textarea, input:not([type=hidden])").forEach((field) => {
+    if (!field.labels.length && !field.getAttribute("aria-label")) found.push(field.outerHTML);
+  });
+  const headings = document.querySelectorAll("h1").length;
+  if (headings !== 1) found.push(headings + " h1");
+  return found;
+}"""
+
 
 class NoChromium(RuntimeError):
     """Chromium is not installed: `make test` / `make demo` install Debian's `chromium`."""
@@ -70,6 +83,7 @@ class Visit:
     overflow: int = 0  # CSS pixels the page is wider than the window (0: no sideways scroll)
     text: str = ""
     lang: str = ""
+    unlabelled: list[str] = field(default_factory=list)  # what a screen reader could not name
 
 
 class Browser:
@@ -140,6 +154,7 @@ class Browser:
                 ),
                 text=await page.inner_text("body"),
                 lang=await page.evaluate("document.documentElement.lang"),
+                unlabelled=await page.evaluate(UNLABELLED),
             )
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -76,6 +76,8 @@ def _wrong(seen: Visit) -> list[str]:
     wrong = [] if seen.status == 200 else [f"HTTP {seen.status}"]
     if seen.overflow > 0:
         wrong.append(f"scrolls sideways by {seen.overflow}px")
+    if seen.unlabelled:
+        wrong.append(f"unlabelled: {seen.unlabelled}")
     return wrong + seen.errors
 
 

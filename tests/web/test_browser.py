@@ -111,6 +111,8 @@ async def test_every_page_loads_cleanly_on_phones_and_a_desk(site: Site, browser
                 problems.append(f"{where}: scrolls sideways by {seen.overflow}px")
             if expected not in seen.text:
                 problems.append(f"{where}: {expected!r} not shown")
+            if seen.unlabelled:
+                problems.append(f"{where}: unlabelled {seen.unlabelled}")
             if seen.lang != ("en" if "lang=en" in path else "zh-CN"):
                 problems.append(f"{where}: lang={seen.lang!r}")
     assert not problems, "\n".join(problems)
@@ -169,9 +171,13 @@ async def test_anyone_else_in_the_mini_app_sees_the_public_page(
 
 
 async def test_the_checks_see_a_sideways_scroll_and_a_broken_script(browser: Browser) -> None:
-    """What the page tests rely on: a too-wide block and a script that throws are noticed."""
+    """What the page tests rely on: a too-wide block, a field without a label, a page without
+    a heading and a script that throws are noticed."""
     page = "<html lang='zh-CN'><meta name=viewport content='width=device-width'><body style='margin:0'>"
-    wide = await browser.visit(f"data:text/html,{page}<div style='width:500px'>宽</div>", "narrow")
+    wide = await browser.visit(
+        f"data:text/html,{page}<div style='width:500px'>宽</div><input>", "narrow"
+    )
     assert wide.overflow == 500 - 360
+    assert wide.unlabelled == ["<input>", "0 h1"]
     broken = await browser.visit(f"data:text/html,{page}<script>undefinedThing()</script>", "desk")
     assert any("undefinedThing" in error for error in broken.errors), broken.errors
