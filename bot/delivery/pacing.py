@@ -13,10 +13,7 @@ buckets are composed with two lanes:
   goes on with the others.
 - **interactive** (a handler's own answer) passes only Telegram's buckets, and on a RetryAfter
   waits it out once, for that request alone.
-In one group every request also passes a window of 20 in any minute (`Window`, below): a
-bucket of 20 a minute would let 20 go at once and 20 more as it refills, 39 in Telegram's
-minute. The group's window is taken first, so a request waiting for a busy group holds no
-overall slot.
+The group bucket is taken first, so a request waiting for a busy group holds no overall slot.
 
 Buckets are kept at the bot, Telegram counts where the request lands: on a busy machine (a CPU
 hog beside the bot, issue 16) a request waits a few milliseconds here and none there, and the
@@ -55,15 +52,12 @@ Answer = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class Pacing(BaseRateLimiter[str]):
-    def __init__(
-        self, overall_per_second: float, group_per_minute: float, *, minute: float = 60.0
-    ) -> None:
+    def __init__(self, overall_per_second: float, group_per_minute: float) -> None:
         self._overall = _bucket(overall_per_second, ANSWER_BURST)
         self._bulk = _bucket(overall_per_second * BULK_SHARE, BULK_BURST)
-        self._window = Window.per(overall_per_second, 1.0)
+        self._window = Window.per_second(overall_per_second)
         self._group_rate = group_per_minute
-        self._minute = minute  # a test's shorter "minute"; Telegram's is 60 s
-        self._groups: dict[int, tuple[Window, AsyncLimiter]] = {}
+        self._groups: dict[int, tuple[AsyncLimiter, AsyncLimiter]] = {}
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -71,17 +65,14 @@ class Pacing(BaseRateLimiter[str]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
-    def _group(self, chat_id: object) -> tuple[Window, AsyncLimiter] | None:
-        """A group's window (every request: at most 20 in any minute, as Telegram counts) and
-        bulk's share of it (a bucket); None for a private chat."""
+    def _group(self, chat_id: object) -> tuple[AsyncLimiter, AsyncLimiter] | None:
+        """A group's buckets (every request, and bulk's share); None for a private chat."""
         if not self._group_rate or not isinstance(chat_id, int) or chat_id >= 0:
             return None
         found = self._groups.get(chat_id)
         if found is None:
-            window = Window.per(self._group_rate, self._minute)
             share = max(1.0, self._group_rate * BULK_SHARE)
-            assert window is not None
-            found = (window, AsyncLimiter(share, self._minute))
+            found = (AsyncLimiter(self._group_rate, 60), AsyncLimiter(share, 60))
             self._groups[chat_id] = found
         return found
 
@@ -96,13 +87,10 @@ class Pacing(BaseRateLimiter[str]):
     ) -> Answer:
         bulk = rate_limit_args == BULK
         chat_id = _as_int(data.get("chat_id"))
-        group = self._group(chat_id)
         buckets = self._buckets(chat_id, bulk=bulk)
         for attempt in (1, 2):
             try:
                 async with AsyncExitStack() as stack:
-                    if group is not None:
-                        await stack.enter_async_context(group[0].place(bulk=bulk))
                     for bucket in buckets:
                         await stack.enter_async_context(bucket)
                     if self._window is not None and chat_id is not None:
@@ -115,12 +103,11 @@ class Pacing(BaseRateLimiter[str]):
         raise AssertionError("unreachable")
 
     def _buckets(self, chat_id: int | None, *, bulk: bool) -> list[AsyncLimiter]:
-        """In the order they are taken (after the group's window): bulk's share of the group,
-        then the overall buckets."""
+        """In the order they are taken: the group's first, the overall last."""
         found: list[AsyncLimiter] = []
         group = self._group(chat_id)
-        if group is not None and bulk:
-            found.append(group[1])
+        if group is not None:
+            found += [group[0], group[1]] if bulk else [group[0]]
         if chat_id is not None:
             if bulk and self._bulk is not None:
                 found.append(self._bulk)
@@ -145,13 +132,12 @@ class Window:
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
-    def per(cls, rate: float, period: float) -> Window | None:
-        """`rate` requests in any `period` seconds (Telegram: 30 in any second, 20 in any
-        minute in one group); None for no limit. A fraction below one stretches the period."""
+    def per_second(cls, rate: float) -> Window | None:
+        """Telegram's overall limit: `rate` a second (30 in any second); None for no limit."""
         if not rate:
             return None
         limit = max(1, int(rate))
-        return cls(limit, period * limit / rate)
+        return cls(limit, limit / rate)
 
     @property
     def used(self) -> int:

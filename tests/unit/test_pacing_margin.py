@@ -107,27 +107,3 @@ async def test_pacing_passes_the_window_for_chats_only() -> None:
     assert served == [None, 1, -2]  # the third waits for the second's place to free
     await asyncio.wait_for(third, 2)
     assert served[-1] == 3
-
-
-async def test_one_group_never_gets_more_than_its_limit_in_any_minute() -> None:
-    """Telegram counts 20 in any minute in a group. A bucket of 20 a minute let 20 go at once and
-    20 more as it refilled (up to 39 in one minute); the group's window does not. Here the
-    "minute" is 0.2 s and the limit 5, so the test is quick; the shape is the same."""
-    minute = 0.2
-    pacing = Pacing(overall_per_second=0, group_per_minute=LIMIT, minute=minute)
-    loop = asyncio.get_running_loop()
-    stamps: list[float] = []
-
-    async def call() -> dict[str, Any]:
-        stamps.append(loop.time())  # Telegram counts it
-        return {"ok": True}
-
-    async def send(n: int) -> None:
-        data = {"chat_id": -1001234}
-        await pacing.process_request(call, (), {}, "sendMessage", data, BULK if n % 3 else None)
-
-    started = loop.time()
-    await asyncio.gather(*(send(n) for n in range(3 * LIMIT)))
-    assert len(stamps) == 3 * LIMIT
-    assert most_in_a_period(stamps, minute) <= LIMIT
-    assert loop.time() - started >= 2 * minute  # 15 at 5 a "minute": three of them, at least
