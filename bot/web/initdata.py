@@ -160,3 +160,25 @@ def _user(value: str | None, auth_date: datetime) -> WebAppUser | None:
 
 def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+class OnceOnly:
+    """initData arriving as `?tgWebAppData=` is honoured once: a link with it copied, shared or
+    written to a proxy's access log must not open a moderator's view again. The header (what
+    the Mini App's script sends) is not limited. Remembered in memory until the initData would
+    be stale anyway (`MAX_AGE` after its auth_date); a restart forgets — the data is then still
+    at most 24 hours old."""
+
+    def __init__(self) -> None:
+        self._used: dict[bytes, datetime] = {}  # digest of the initData → when it goes stale
+
+    def first_use(self, init_data: str, user: WebAppUser, now: datetime) -> bool:
+        """True the first time this (valid) initData is seen; False on any later use."""
+        for digest, stale in list(self._used.items()):
+            if stale <= now:
+                del self._used[digest]
+        digest = hashlib.sha256(init_data.encode()).digest()
+        if digest in self._used:
+            return False
+        self._used[digest] = user.auth_date + MAX_AGE
+        return True

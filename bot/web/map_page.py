@@ -16,7 +16,6 @@ bot.web.server (which registers it).
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
@@ -24,7 +23,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.web.stats_page import LANGUAGE_OF_PAGE, Pages
-from bot.web.views import map_point
+from bot.web.views import community_path, map_point
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Only these are served from STATIC (never its README or LICENSE listing, never a directory).
@@ -74,7 +73,7 @@ async def map_page(request: web.Request) -> web.Response:
         "map.html",
         title=t.p_("web", "{community} · map").format(community=place.name),
         community=place.name,
-        community_url=pages.link(request, f"/c/{quote(place.name)}"),
+        community_url=pages.link(request, community_path(place.id, place.name)),
         points=points,
         tiles=tiles,
         attribution=attribution,
@@ -82,6 +81,12 @@ async def map_page(request: web.Request) -> web.Response:
         list_title=t.p_("web", "The same issues, as a list"),
         empty=t.p_("web", "No open or escalated issue here has a location yet."),
         no_tiles=None if tiles else t.p_("web", "This board shows the map without its tiles."),
+        # Leaflet's own buttons say "Zoom in", "Zoom out" and "Close popup" in English
+        controls={
+            "zoomIn": t.p_("web", "Zoom in"),
+            "zoomOut": t.p_("web", "Zoom out"),
+            "close": t.p_("web", "Close"),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,6 +26,8 @@ from bot.core.db import ts
 from bot.core.i18n import Catalogs, Translator
 from bot.issues.service import CATEGORY_KEYS, body_name, category_name
 from bot.web.service import ReadModel, Request, Unavailable
+
+log = logging.getLogger(__name__)
 
 LIMIT = 1000
 DEFAULT_DAYS = 90
@@ -103,7 +106,12 @@ def _moment(name: str, raw: str, tz: ZoneInfo) -> datetime:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise Open311Error(400, f"{name} is not an ISO 8601 date and time: {raw!r}") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    try:  # the calendar's ends: no answer for them, and no room for the 90 days before
+        moment.astimezone(UTC) - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        raise Open311Error(400, f"{name} is out of range: {raw!r}") from None
+    return moment
 
 
 def _ids(raw: str) -> list[int]:
@@ -139,7 +147,7 @@ def query(api: Api, params: dict[str, str], now: datetime) -> dict[str, Any]:
     )
     if end is not None and end < start:
         raise Open311Error(400, "end_date is before start_date")
-    codes = [c for c in params.get("service_code", "").split(",") if c] or None
+    codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()] or None
     return {
         "codes": codes,
         "since": ts(start),
@@ -225,6 +233,9 @@ async def errors(request: web.Request, handler: Any) -> web.StreamResponse:
         return failure(503, "the database is not available right now")
     except web.HTTPException as exc:
         return failure(exc.status, exc.reason)
+    except Exception:  # a client of the API gets its error format, the log the traceback
+        log.exception("Open311 %s failed", request.path)
+        return failure(500, "the server could not answer this request")
 
 
 def setup(app: web.Application, model: ReadModel, catalogs: Catalogs, base_url: str | None) -> None:

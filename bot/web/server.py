@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -25,7 +25,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.web import map_page, open311, stats_page, views
-from bot.web.initdata import QUERY_PARAMETER, from_request_headers, validate
+from bot.web.initdata import QUERY_PARAMETER, OnceOnly, from_request_headers, validate
 from bot.web.media import DiskCache, MediaStore, Telegram
 from bot.web.service import BOARD_STATES, ReadModel, Unavailable
 
@@ -42,6 +42,7 @@ class Web:
     templates: jinja2.Environment
     media: MediaStore
     token: str | None = None  # checks the Mini App's initData; never shown or logged
+    links_used: OnceOnly = field(default_factory=OnceOnly)  # ?tgWebAppData= honoured once
 
 
 WEB = web.AppKey("mulin_web", Web)
@@ -79,7 +80,7 @@ def render(request: web.Request, name: str, status: int = 200, **page: Any) -> w
         .render(
             lang=t.locale.replace("_", "-"),
             labels=views.labels(t),
-            other_language_url=request.path + "?" + urlencode(query),
+            other_language_url=request.rel_url.raw_path + "?" + urlencode(query),
             home=link(request, "/"),
             miniapp=bool(request.app[WEB].token),
             **({"personal_page": False} | page),
@@ -97,8 +98,14 @@ def viewer(request: web.Request) -> int | None:
     )
     if raw is None or not token:
         return None
-    user = validate(raw, token, datetime.now(UTC))
-    return user.id if user is not None else None
+    now = datetime.now(UTC)
+    user = validate(raw, token, now)
+    if user is None:
+        return None
+    in_link = from_request_headers(request.headers.get("Authorization"), None) is None
+    if in_link and not request.app[WEB].links_used.first_use(raw, user, now):
+        return None
+    return user.id
 
 
 def personal(response: web.Response, request: web.Request) -> web.Response:
@@ -119,7 +126,11 @@ async def read(request: web.Request, call: Callable[[ReadModel], Any]) -> Any:
 async def index(request: web.Request) -> web.Response:
     found = await read(request, lambda m: m.communities())
     items = [
-        {"name": c.name, "url": link(request, f"/c/{quote(c.name)}"), "active": c.active}
+        {
+            "name": c.name,
+            "url": link(request, views.community_path(c.id, c.name)),
+            "active": c.active,
+        }
         for c in found
     ]
     return render(
@@ -129,7 +140,7 @@ async def index(request: web.Request) -> web.Response:
 
 def _page(request: web.Request) -> int:
     raw = request.query.get("page", "1")
-    if not raw.isdecimal() or not 1 <= int(raw) <= 100_000:
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= 6) or not 1 <= int(raw) <= 100_000:
         raise PageError(400, translator(request).p_("web", "The page number is not valid."))
     return int(raw)
 
@@ -177,7 +188,7 @@ async def community(request: web.Request) -> web.Response:
         ],
     )  # fmt: skip
     now = datetime.now(t.tz)
-    here = f"/c/{quote(place.name)}"
+    here = views.community_path(place.id, place.name)
     filters = {"grid": request.query.get("grid"), "category": category}
     boards = []
     for p in pages:
@@ -225,7 +236,9 @@ async def issue(request: web.Request) -> web.Response:
     if found is None:
         raise PageError(404, t.p_("web", "There is no such issue."))
     card = views.issue(t, found)
-    card["community_url"] = link(request, f"/c/{quote(found.community.name)}")
+    card["community_url"] = link(
+        request, views.community_path(found.community.id, found.community.name)
+    )
     page = render(request, "issue.html", title=f"#{found.issue.id}", card=card, personal_page=True)
     return personal(page, request)
 

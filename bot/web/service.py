@@ -36,6 +36,12 @@ BOARD_STATES = ("open", "escalated", "resolved")  # 居民说 · 物业说 · �
 VOICE = "voice"  # stands for a voice note's file id, which never leaves the read model
 
 
+def read_only_uri(path: Path) -> str:
+    """SQLite's read-only URI for a file: the path percent-encoded, since a `#`, `?` or `%` in
+    it would otherwise end or change the URI (the bot opens the same path as a plain name)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 class Unavailable(Exception):
     """The database is missing or unreadable."""
 
@@ -83,7 +89,8 @@ class PublicIssue:
     names: dict[int, str]
     community: Community
     grid: str
-    media: tuple[str, ...]  # the photos' /media/ ids
+    media: tuple[str, ...]  # the report's photos' /media/ ids (the history's are on its lines)
+    moderator: bool = False  # the viewer moderates the community: full names, no one hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,21 +128,28 @@ class MapPoint:
     lon: float
 
 
-def media_id(issue_id: int, position: int) -> str:
-    """A photo's id in /media/<id>: the issue number and the photo's place in it, from 1."""
-    return f"{issue_id}-{position + 1}"
+HISTORY_MEDIA = "h"  # /media/<issue>-h<n>: the photo added with the n-th history line
 
 
-def parse_media_id(value: str) -> tuple[int, int] | None:
-    """(issue, position from 0) of a /media/ id, or None for anything `media_id` never makes."""
+def media_id(issue_id: int, position: int, *, history: bool = False) -> str:
+    """A photo's id in /media/<id>: the issue number and the photo's place, from 1 — among the
+    report's photos (`12-1`), or the history line it came with (`12-h5`: /add, /note, /close)."""
+    return f"{issue_id}-{HISTORY_MEDIA if history else ''}{position + 1}"
+
+
+def parse_media_id(value: str) -> tuple[int, bool, int] | None:
+    """(issue, from the history?, position from 0) of a /media/ id, or None for anything
+    `media_id` never makes."""
     issue, dash, number = value.partition("-")
     if not dash or not (issue.isascii() and issue.isdecimal() and len(issue) < 10):
         return None
-    if not (number.isascii() and number.isdecimal() and len(number) < 4 and int(number) >= 1):
+    history = number.startswith(HISTORY_MEDIA)
+    number = number.removeprefix(HISTORY_MEDIA)
+    if not (number.isascii() and number.isdecimal() and len(number) < 6 and int(number) >= 1):
         return None
     if issue != str(int(issue)) or number != str(int(number)):
         return None  # one spelling per photo, so that each has one cache entry
-    return int(issue), int(number) - 1
+    return int(issue), history, int(number) - 1
 
 
 class ReadModel:
@@ -158,7 +172,7 @@ class ReadModel:
     @contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            conn = sqlite3.connect(read_only_uri(self.db_path), uri=True)
         except sqlite3.Error as exc:
             raise Unavailable(str(exc)) from exc
         try:
@@ -218,7 +232,8 @@ class ReadModel:
             public.pop(people[issue.reporter_id], None)
         media = tuple(media_id(issue.id, i) for i in range(len(issue.photos)))
         community = Community(where[0], where[1])
-        return PublicIssue(_scrubbed(issue, people, media), public, community, where[2], media)
+        scrubbed = _scrubbed(issue, people, media)
+        return PublicIssue(scrubbed, public, community, where[2], media, moderator)
 
     def photo_file(self, media: str) -> str | None:
         """The Telegram file id behind a /media/ id; the only place a file id leaves the read
@@ -226,8 +241,11 @@ class ReadModel:
         where = parse_media_id(media)
         if where is None:
             return None
+        issue, history, position = where
         with self._conn() as conn:
-            return store.photo_file(conn, *where)
+            if history:
+                return store.history_photo_file(conn, issue, position)
+            return store.photo_file(conn, issue, position)
 
     def located(self, community_id: int, limit: int = 500) -> list[MapPoint]:
         """The community's active issues with a map point (the map page)."""
@@ -281,12 +299,13 @@ def _people(issue: Issue) -> dict[int, int]:
     return {uid: n for n, uid in enumerate(dict.fromkeys(ids), start=1)}
 
 
-def _entry(entry: HistoryEntry, people: dict[int, int]) -> HistoryEntry:
+def _entry(issue_id: int, n: int, entry: HistoryEntry, people: dict[int, int]) -> HistoryEntry:
+    """The n-th history line (from 0) with a page-local actor and its photo as a /media/ id."""
     actor = people[entry.actor_id] if entry.actor_id is not None else None
     return replace(
         entry,
         actor_id=actor,
-        photo="photo" if entry.photo else None,
+        photo=media_id(issue_id, n, history=True) if entry.photo else None,
         voice=VOICE if entry.voice else None,
     )
 
@@ -301,5 +320,5 @@ def _scrubbed(issue: Issue, people: dict[int, int], media: tuple[str, ...]) -> I
         voice_file_id=VOICE if issue.voice_file_id else None,
         photos=media,
         followers=tuple(people[f] for f in issue.followers),
-        history=tuple(_entry(e, people) for e in issue.history),
+        history=tuple(_entry(issue.id, n, e, people) for n, e in enumerate(issue.history)),
     )

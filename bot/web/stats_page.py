@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import aiosqlite
 import jinja2
@@ -35,8 +34,15 @@ from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
 from bot.issues.service import CATEGORY_KEYS, body_name, category_name
 from bot.stats.service import Counts, Month, MonthFigures, MonthPair, StatsService
-from bot.web.service import ReadModel, Unavailable
-from bot.web.views import counts_line, figure, median_figure, month_name, rated_line
+from bot.web.service import ReadModel, Unavailable, read_only_uri
+from bot.web.views import (
+    community_path,
+    counts_line,
+    figure,
+    median_figure,
+    month_name,
+    rated_line,
+)
 
 T = TypeVar("T")
 GridNames = dict[int, str]
@@ -71,9 +77,7 @@ class ReadOnlyDatabase(Database):
     async def read_slow(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
         try:
             # isolation_level None: the stats store begins its own read transaction
-            conn = await aiosqlite.connect(
-                f"file:{self.path}?mode=ro", uri=True, isolation_level=None
-            )
+            conn = await aiosqlite.connect(read_only_uri(self.path), uri=True, isolation_level=None)
         except sqlite3.Error as exc:
             raise Unavailable(str(exc)) from exc
         try:
@@ -135,10 +139,11 @@ async def stats(request: web.Request) -> web.Response:
         request,
         "stats.html",
         title=caption(t, place.name, month),
-        community_url=pages.link(request, f"/c/{place.id}"),
+        community_url=pages.link(request, community_path(place.id, place.name)),
         community=place.name,
-        action=f"/c/{quote(place.name)}/stats",
+        action=community_path(place.id, place.name) + "/stats",
         month=str(month),
+        month_label=t.p_("web", "Month (YYYY-MM)"),
         lang_value=request.query.get("lang", ""),
         against=t._("In brackets: the change against {month}.").format(
             month=month_name(t, pair.previous.month)

@@ -1,7 +1,7 @@
 """What the web reads: SQL only, over a read-only connection the read model opened.
 
-Nothing here selects a phone number or a username. File ids: only `photo_file` (one photo's,
-to fetch it for /media/). Last names and reporters of anonymous reports: only `full_names` and
+Nothing here selects a phone number or a username. File ids: only `photo_file` and
+`history_photo_file` (one photo's, to fetch it for /media/). Last names and reporters of anonymous reports: only `full_names` and
 `reporters`, which the read model calls for a community's moderators and no one else.
 """
 
@@ -39,10 +39,12 @@ def communities(conn: sqlite3.Connection) -> list[tuple[int, str, int, int]]:
 
 
 def community(conn: sqlite3.Connection, key: str) -> tuple[int, str] | None:
-    """By name (any case), or by its number."""
-    row = conn.execute("SELECT id, name FROM communities WHERE name = ?", (key,)).fetchone()
-    if row is None and key.isdecimal():
+    """By its number (the bot's links use it: it survives a rename), else by name."""
+    row = None
+    if key.isascii() and key.isdecimal() and len(key) < 10:
         row = conn.execute("SELECT id, name FROM communities WHERE id = ?", (int(key),)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT id, name FROM communities WHERE name = ?", (key,)).fetchone()
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
@@ -148,6 +150,24 @@ def photo_file(conn: sqlite3.Connection, issue_id: int, position: int) -> str | 
         (issue_id, position),
     ).fetchone()
     return str(row[0]) if row is not None else None
+
+
+def history_photo_file(conn: sqlite3.Connection, issue_id: int, position: int) -> str | None:
+    """The Telegram file id of the photo added with an issue's history line at `position`
+    (from 0, in the order load_issue reads them), for /media/ only; never a voice note's."""
+    row = conn.execute(
+        "SELECT photo_file_id FROM issue_history WHERE issue_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+        (issue_id, position),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    file_id = str(row[0])
+    voice = conn.execute(
+        "SELECT 1 FROM issues WHERE id = ? AND voice_file_id = ? UNION ALL"
+        " SELECT 1 FROM issue_history WHERE issue_id = ? AND voice_file_id = ?",
+        (issue_id, file_id, issue_id, file_id),
+    ).fetchone()
+    return None if voice is not None else file_id
 
 
 def roles(conn: sqlite3.Connection, user_id: int, community_id: int) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -35,6 +36,12 @@ from bot.stats.views import rated_line as rated_line
 from bot.web.service import BoardLine, BoardPage, MapPoint, PublicIssue
 
 EXCERPT = 80  # characters of an issue's text in a map marker and in the map's list
+
+
+def community_path(community_id: int, name: str) -> str:
+    """`/c/<name>`, percent-encoded whole (a `/`, `#` or `%` in a name is part of it), or
+    `/c/<number>` for a name of digits only, which `/c/` would read as another's number."""
+    return f"/c/{community_id}" if name.isdecimal() else f"/c/{quote(name, safe='')}"
 
 
 def labels(t: Translator) -> dict[str, str]:
@@ -143,13 +150,23 @@ def issue(t: Translator, found: PublicIssue) -> dict[str, Any]:
         "photos": t.n_("📷 {n} photo", "📷 {n} photos", photos).format(n=photos)
         if photos
         else None,
-        "history": [Markup(history_line(t, item, e, names, True)) for e in item.history],
+        "history": [
+            {
+                "text": Markup(history_line(t, item, e, names, not found.moderator)),
+                "photo": _photo(t.p_("web", "Photo added to #{id}").format(id=item.id), e.photo),
+            }
+            for e in item.history
+        ],
         # the photos themselves, at /media/<id> (fetched from Telegram once, then cached)
         "media": [
-            {"url": f"/media/{media}", "alt": f"📷 {n}"}
+            _photo(t.p_("web", "Photo {n} of #{id}").format(n=n, id=item.id), media)
             for n, media in enumerate(found.media, start=1)
         ],
     }
+
+
+def _photo(alt: str, media: str | None) -> dict[str, str] | None:
+    return {"url": f"/media/{media}", "alt": alt} if media else None
 
 
 def excerpt(text: str) -> str:

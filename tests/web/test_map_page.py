@@ -109,6 +109,13 @@ async def test_markers_and_list_are_the_located_active_issues(
     assert "南门外&lt;路面&gt;坑洼 &amp; 积水" in html  # and the list escapes it as HTML
 
 
+async def test_leaflet_buttons_speak_the_reader_language(client: Client, located: Town) -> None:
+    chinese = markers(await page(client, f"{XIAN}/map"))["controls"]
+    assert chinese == {"zoomIn": "放大", "zoomOut": "缩小", "close": "关闭"}
+    english = markers(await page(client, f"{XIAN}/map?lang=en"))["controls"]
+    assert english == {"zoomIn": "Zoom in", "zoomOut": "Zoom out", "close": "Close"}
+
+
 async def test_the_community_page_links_to_its_map(client: Client) -> None:
     html = await page(client, XIAN)
     assert f'href="{quote(XIAN)}/map">🗺 地图</a>' in html

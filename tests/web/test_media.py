@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from bot.config import Settings
 from bot.web.server import create_app
 from emulator import Emulator
 from emulator.images import sample_png
-from tests.web.conftest import Town
+from tests.web.conftest import PHOTOS, Town
 
 Client = TestClient  # type: ignore[type-arg]
 TOKEN = "123456:MEDIA-SECRET-TOKEN"
@@ -28,17 +29,22 @@ async def photos_from_telegram(emu: Emulator, town: Town) -> list[bytes]:
     the anonymous report's voice note one it knows too (to see it refused)."""
     alice = emu.add_user("Alice")
     sent = [
-        await emu.send_photo(alice, alice.id, data=sample_png(64 + n * 8, 48)) for n in range(2)
+        await emu.send_photo(alice, alice.id, data=sample_png(64 + n * 8, 48)) for n in range(3)
     ]
     voice = (await emu.send_voice(alice, alice.id)).voice
     assert voice is not None
     with sqlite3.connect(town.path) as conn:
-        for position, message in enumerate(sent):
+        for position, message in enumerate(sent[:2]):
             assert message.photo is not None
             conn.execute(
                 "UPDATE issue_photos SET file_id = ? WHERE issue_id = ? AND position = ?",
                 (message.photo.file_id, town.issues["lamp"], position),
             )
+        assert sent[2].photo is not None  # the one the grid worker added with /add
+        conn.execute(
+            "UPDATE issue_history SET photo_file_id = ? WHERE photo_file_id = ?",
+            (sent[2].photo.file_id, PHOTOS[2]),
+        )
         hidden = town.issues["anonymous"]
         conn.execute("UPDATE issues SET voice_file_id = ? WHERE id = ?", (voice.file_id, hidden))
         conn.execute(
@@ -99,6 +105,41 @@ async def test_concurrent_requests_fetch_a_photo_once(
     assert len(emu.calls("getFile")) == 1
 
 
+async def test_a_photo_added_later_is_on_the_issue_page_and_served(
+    media: tuple[Client, list[bytes]], emu: Emulator, town: Town
+) -> None:
+    """The grid worker's /add photo: under its history line, at /media/<issue>-h<line>."""
+    client, data = media
+    lamp = town.issues["lamp"]
+    page = await (await client.get(f"/issues/{lamp}")).text()
+    added = re.findall(rf'<img src="(/media/{lamp}-h\d+)" alt="([^"]+)"', page)
+    assert [alt for _, alt in added] == [f"#{lamp} 后续补充的照片"]
+    response = await client.get(added[0][0])
+    assert response.status == 200 and await response.read() == data[2]
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+async def test_a_voice_note_added_later_is_never_served_as_a_photo(
+    media: tuple[Client, list[bytes]], emu: Emulator, town: Town
+) -> None:
+    client, _ = media
+    hidden = town.issues["anonymous"]
+    with sqlite3.connect(town.path) as conn:  # a history line whose "photo" is its voice note
+        conn.execute(
+            "UPDATE issue_history SET photo_file_id = voice_file_id"
+            " WHERE issue_id = ? AND voice_file_id IS NOT NULL",
+            (hidden,),
+        )
+        (line,) = conn.execute(
+            "SELECT count(*) FROM issue_history WHERE issue_id = ? AND id <="
+            " (SELECT id FROM issue_history WHERE issue_id = ? AND voice_file_id IS NOT NULL)",
+            (hidden, hidden),
+        ).fetchone()
+    for path in (f"/media/{hidden}-h{line}", f"/media/{hidden}-h99", f"/media/{hidden}-h0"):
+        assert (await client.get(path)).status == 404, path
+    assert emu.calls("getFile") == []
+
+
 async def test_a_voice_note_unknown_and_malformed_ids_are_404(
     media: tuple[Client, list[bytes]], emu: Emulator, town: Town
 ) -> None:
@@ -112,6 +153,9 @@ async def test_a_voice_note_unknown_and_malformed_ids_are_404(
         f"/media/{lamp}-01",
         f"/media/{lamp}",
         "/media/x-1",
+        f"/media/{lamp}-H1",
+        f"/media/{lamp}-h01",
+        f"/media/{lamp}-hh1",
         "/media/..%2Fmulin.sqlite3",
     ):
         response = await client.get(path)
@@ -200,5 +244,5 @@ async def test_the_issue_page_shows_its_photos(
     lamp = town.issues["lamp"]
     html = await (await client.get(f"/issues/{lamp}?lang=en")).text()
     for n in (1, 2):
-        assert f'<img src="/media/{lamp}-{n}" alt="📷 {n}" loading="lazy">' in html
+        assert f'<img src="/media/{lamp}-{n}" alt="Photo {n} of #{lamp}" loading="lazy">' in html
     assert await (await client.get(f"/media/{lamp}-2")).read() == data[1]

@@ -77,9 +77,26 @@ async def test_a_grid_worker_sees_full_names_and_the_anonymous_reporter(
     assert "👤 Bo Bolast" in community
 
 
-async def test_the_query_parameter_serves_the_first_load(board: Client, town: Town) -> None:
-    query = "?tgWebAppData=" + quote(init_data(LIN))
-    assert HIDDEN_FULL in await pages(board, town, {}, query)
+async def test_the_query_parameter_serves_the_first_load_only(board: Client, town: Town) -> None:
+    """A link with ?tgWebAppData= copied, shared or kept in a proxy's log opens the public
+    page: only its first use shows a moderator's view. The header is not limited."""
+    data = init_data(LIN)
+    link = f"/issues/{town.issues['anonymous']}?tgWebAppData=" + quote(data)
+    assert HIDDEN_FULL in await (await board.get(link)).text()
+    assert public(await (await board.get(link)).text())
+    for _ in range(2):
+        headed = await board.get(f"/issues/{town.issues['anonymous']}", headers=tma(data))
+        assert HIDDEN_FULL in await headed.text()
+
+
+async def test_a_moderator_sees_the_anonymous_reporter_in_the_history_too(
+    board: Client, town: Town
+) -> None:
+    path = f"/issues/{town.issues['anonymous']}"
+    history = (await (await board.get(path, headers=tma(init_data(LIN)))).text()).split("<ol", 1)[1]
+    assert "Qiaoqiao Secretlast 反映了问题" in history and "反映人" not in history
+    public_history = (await (await board.get(path)).text()).split("<ol", 1)[1]
+    assert "反映人 反映了问题" in public_history and "Qiaoqiao" not in public_history
 
 
 async def test_a_superadmin_sees_full_names(board: Client, town: Town) -> None:

@@ -118,6 +118,10 @@ async def test_errors_in_open311_format(client: Client) -> None:
         (f"{API}/requests.json?service_request_id=x", 400),
         (f"{API}/requests.json?start_date=2026-03-01&end_date=2026-01-01", 400),
         (f"{API}/nothing.json", 404),
+        # the calendar's ends: no room for the 90 days before, or no UTC time at all
+        (f"{API}/requests.json?end_date=0001-03-31T00:00:00Z", 400),
+        (f"{API}/requests.json?start_date=0001-01-01T00:00:00%2B08:00", 400),
+        (f"{API}/requests.json?end_date=9999-12-31T23:59:59-08:00", 400),
     ):
         found = await get(client, path, status)
         assert isinstance(found, list) and len(found) == 1, path

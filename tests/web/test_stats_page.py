@@ -88,3 +88,8 @@ async def test_a_bad_month_is_400_and_an_unknown_community_404(client: Client) -
     assert "YYYY-MM" in await page(client, f"{XIAN}/stats?month=soon&lang=en", 400)
     html = await page(client, "/c/无此社区/stats", 404)
     assert "<h1>404</h1>" in html
+
+
+async def test_the_month_field_is_labelled_in_the_reader_language(client: Client) -> None:
+    assert "<label>月份（YYYY-MM）" in await page(client, f"{XIAN}/stats")
+    assert "<label>Month (YYYY-MM)" in await page(client, f"{XIAN}/stats?lang=en")
