@@ -21,8 +21,11 @@ from bot.core.db import StorageError, migrate_file
 
 
 def parse_listen(value: str) -> tuple[str, int]:
+    """HOST:PORT, an IPv6 host in brackets ([::1]:8080) as in a URL."""
     host, _, port = value.rpartition(":")
-    if not host or not port.isdecimal():
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or not (port.isascii() and port.isdecimal() and 0 < int(port) < 65536):
         raise SettingsError("--listen", f"{value!r} is not HOST:PORT (e.g. 0.0.0.0:8443)")
     return host, int(port)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.__main__ import parse_listen
+from bot.config import SettingsError
 from emulator import Emulator
 from emulator.harness import process_env
 from tests.web.conftest import Town
@@ -74,3 +76,16 @@ async def test_python_m_bot_run_with_web(tmp_path: Path) -> None:
         finally:
             err = await stop(process)
         assert b"Traceback" not in err, err.decode()
+
+
+def test_listen_takes_host_and_port_ipv6_in_brackets() -> None:
+    assert parse_listen("127.0.0.1:8080") == ("127.0.0.1", 8080)
+    assert parse_listen("[::1]:8080") == ("::1", 8080)
+    assert parse_listen("localhost:443") == ("localhost", 443)
+    for wrong in ("8080", ":8080", "[]:8080", "host:", "host:0", "host:65536", "host:８０", "h:x"):
+        try:
+            parse_listen(wrong)
+        except SettingsError as error:
+            assert "HOST:PORT" in str(error), wrong
+        else:
+            raise AssertionError(f"{wrong!r} accepted")
