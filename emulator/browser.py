@@ -76,7 +76,7 @@ def chromium_path() -> str:
 class Visit:
     """One page as a reader at one size saw it."""
 
-    url: str
+    url: str  # where the page ended (after `then`)
     viewport: str
     status: int
     errors: list[str] = field(default_factory=list)
@@ -84,6 +84,7 @@ class Visit:
     text: str = ""
     lang: str = ""
     unlabelled: list[str] = field(default_factory=list)  # what a screen reader could not name
+    landed: str = ""  # the address bar on the first page, once its scripts ran
 
 
 class Browser:
@@ -139,6 +140,7 @@ class Browser:
             response = await page.goto(url, wait_until="networkidle")
             if wait_for:
                 await page.wait_for_selector(wait_for, state="attached")
+            landed = page.url
             if then:
                 async with page.expect_navigation(wait_until="networkidle"):
                     await page.click(then)
@@ -155,6 +157,7 @@ class Browser:
                 text=await page.inner_text("body"),
                 lang=await page.evaluate("document.documentElement.lang"),
                 unlabelled=await page.evaluate(UNLABELLED),
+                landed=landed,
             )
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -164,10 +164,11 @@ def _optional_text(value: object) -> str | None:
 
 class OnceOnly:
     """initData arriving as `?tgWebAppData=` is honoured once: a link with it copied, shared or
-    written to a proxy's access log must not open a moderator's view again. The header (what
-    the Mini App's script sends) is not limited. Remembered in memory until the initData would
-    be stale anyway (`MAX_AGE` after its auth_date); a restart forgets — the data is then still
-    at most 24 hours old."""
+    written to a proxy's access log must not open a moderator's view again — neither as a link
+    nor sent on as the header. The header alone (what the Mini App's script sends, from the
+    fragment, which never reaches a server) is not limited. Remembered in memory until the
+    initData would be stale anyway (`MAX_AGE` after its auth_date); a restart forgets — the
+    data is then still at most 24 hours old."""
 
     def __init__(self) -> None:
         self._used: dict[bytes, datetime] = {}  # digest of the initData → when it goes stale
@@ -177,8 +178,16 @@ class OnceOnly:
         for digest, stale in list(self._used.items()):
             if stale <= now:
                 del self._used[digest]
-        digest = hashlib.sha256(init_data.encode()).digest()
+        digest = _digest(init_data)
         if digest in self._used:
             return False
         self._used[digest] = user.auth_date + MAX_AGE
         return True
+
+    def was_in_a_link(self, init_data: str) -> bool:
+        """Whether this initData has come in a URL before (and is burnt for the header too)."""
+        return _digest(init_data) in self._used
+
+
+def _digest(init_data: str) -> bytes:
+    return hashlib.sha256(init_data.encode()).digest()

@@ -86,7 +86,10 @@ def render(request: web.Request, name: str, status: int = 200, **page: Any) -> w
             **({"personal_page": False} | page),
         )
     )
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    response = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    # no page's address (it may have carried ?tgWebAppData= once) goes on in a Referer
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def viewer(request: web.Request) -> int | None:
@@ -103,8 +106,11 @@ def viewer(request: web.Request) -> int | None:
     if user is None:
         return None
     in_link = from_request_headers(request.headers.get("Authorization"), None) is None
-    if in_link and not request.app[WEB].links_used.first_use(raw, user, now):
+    links = request.app[WEB].links_used
+    if in_link and not links.first_use(raw, user, now):
         return None
+    if not in_link and links.was_in_a_link(raw):
+        return None  # seen in a URL once: a copy from a log or a Referer, sent as a header
     return user.id
 
 

@@ -62,13 +62,14 @@ PRIVATE: dict[str, tuple[int, int]] = {
     "issue": (1, 3),  # a card with a long history is split
     "my": (1, 2),
     "activities": (1, 10),  # one card per upcoming activity
+    "votes": (1, 10),  # one card per open vote, with its buttons (LIST_LIMIT)
     "roster": (1, 2),  # the list and its CSV
     "meeting": (1, 5),  # one per community (at most five)
     "contacts": (1, 3),  # one per community (at most three)
     "stats": (1, 2),  # the figures and the chart
 }
 GROUP: dict[str, tuple[int, int]] = {
-    **{k: PRIVATE[k] for k in ("issue", "activities", "stats")},
+    **{k: PRIVATE[k] for k in ("issue", "activities", "votes", "stats")},
     **{k: (0, 1) for k in MODERATION},  # 0: answered by the post under the card
     "zzz": (0, 0),
 }

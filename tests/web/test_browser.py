@@ -144,8 +144,20 @@ async def test_the_mini_app_shows_a_moderator_full_names_page_after_page(
     )
     assert not opened.errors
     assert AMEI_FULL in opened.text
-    assert "tgWebAppData" not in opened.url
-    assert opened.url.endswith(f"/issues/{site.town.issues['lamp']}")
+    assert opened.landed == f"{site.root}{XIAN}"  # the signed data left the address bar
+    assert opened.url == f"{site.root}/issues/{site.town.issues['lamp']}"
+
+
+async def test_a_link_carrying_the_signed_data_works_once_and_leaves_the_address_bar(
+    site: Site, browser: Browser
+) -> None:
+    signed = quote(init_data(LIN, token=TOKEN), safe="")
+    link = f"{site.root}/issues/{site.town.issues['lamp']}?tgWebAppData={signed}&lang=en"
+    first = await browser.visit(link, "phone")
+    assert AMEI_FULL in first.text and not first.errors
+    assert first.landed == f"{site.root}/issues/{site.town.issues['lamp']}?lang=en"
+    again = await browser.visit(link, "phone")
+    assert "Amei" in again.text and AMEI_FULL not in again.text
 
 
 SIGNED_BY_OTHERS = {

@@ -190,9 +190,32 @@ def test_init_data_comes_from_the_tma_authorization_header() -> None:
     assert from_request_headers(f"tma {KNOWN_VECTOR}", "other") == KNOWN_VECTOR
 
 
-def test_init_data_comes_from_the_query_parameter_once() -> None:
+def test_without_the_header_init_data_comes_from_the_query_parameter() -> None:
     assert from_request_headers(None, KNOWN_VECTOR) == KNOWN_VECTOR
     assert from_request_headers("Bearer abc", KNOWN_VECTOR) == KNOWN_VECTOR
+
+
+# A real initData as Telegram now sends it, with the Ed25519 `signature` field beside `hash`
+# (published by the Telegram-Mini-Apps project's init-data-golang documentation, with its
+# token). The HMAC check covers every field but `hash` — `signature` included.
+SIGNED_BY_TELEGRAM = (
+    "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F"
+    "%22%2C%22last_name%22%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code"
+    "%22%3A%22ru%22%2C%22is_premium%22%3Atrue%2C%22allows_write_to_pm%22%3Atrue%2C%22photo_url"
+    "%22%3A%22https%3A%5C%2F%5C%2Ft.me%5C%2Fi%5C%2Fuserpic%5C%2F320%5C%2F4FPEE4tmP3ATHa57u6MqTDi"
+    "h13LTOiMoKoLDRG4PnSA.svg%22%7D&chat_instance=8134722200314281151&chat_type=private"
+    "&auth_date=1733509682&signature=TYJxVcisqbWjtodPepiJ6ghziUL94-KNpG8Pau-X7oNNLNBM72APCpi_RK"
+    "iUlBvcqo5L-LAxIc3dnTzcZX_PDg"
+    "&hash=a433d8f9847bd6addcc563bff7cc82c89e97ea0d90c11fe5729cae6796a36d73"
+)
+SIGNED_BY_TELEGRAM_TOKEN = "7342037359:AAHI25ES9xCOMPokpYoz-p8XVrZUdygo2J4"
+
+
+def test_telegrams_own_init_data_with_a_signature_field_is_valid() -> None:
+    signed_at = datetime.fromtimestamp(1733509682, UTC)
+    user = validate(SIGNED_BY_TELEGRAM, SIGNED_BY_TELEGRAM_TOKEN, signed_at + timedelta(minutes=1))
+    assert user is not None and user.id == 279058397
+    assert user.first_name == "Vladislav + - ? /" and user.last_name == "Kibenko"
 
 
 @pytest.mark.parametrize(

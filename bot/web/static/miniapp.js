@@ -18,6 +18,14 @@
   var hash = new URLSearchParams(window.location.hash.slice(1));
   var fromTelegram = window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initData;
   var initData = fromTelegram || hash.get("tgWebAppData");
+  var search = new URLSearchParams(window.location.search);
+  if (hash.has("tgWebAppData") || search.has("tgWebAppData")) {
+    // the signed data (the viewer's name and id) stays out of the address bar and history; a
+    // ?tgWebAppData= the server honoured once is burnt, so it is not kept either
+    search.delete("tgWebAppData");
+    var rest = search.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : ""));
+  }
   try {
     if (initData) {
       window.sessionStorage.setItem(KEY, initData);
@@ -29,9 +37,6 @@
   }
   if (!initData) {
     return;
-  }
-  if (hash.has("tgWebAppData")) {
-    window.history.replaceState(null, "", window.location.pathname + window.location.search);
   }
   if (!document.body.hasAttribute("data-personal")) {
     return;
