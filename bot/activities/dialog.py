@@ -4,7 +4,6 @@ ending in the same preview with "Publish" as the one-line form."""
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -16,7 +15,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.activities import forms
 from bot.activities.forms import FormProblem
@@ -25,6 +23,7 @@ from bot.activities.service import ActivityDetails
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
 from bot.core.dialog_ends import cancel_handlers, endings
+from bot.core.dialog_steps import community_step, guided_dialog
 from bot.core.i18n import N_
 from bot.core.render import esc
 from bot.core.replies import denied, reply
@@ -34,7 +33,6 @@ from bot.core.scope import candidates
 PREFIX = "na"
 COMMUNITY, TITLE, WHEN, PLACE, CAPACITY, PARTY, DESCRIPTION, DEADLINE = range(8)
 FORM = "activity_form"
-TIMEOUT_SECONDS = 30 * 60
 
 
 def _form(context: CustomContext) -> dict[str, Any]:
@@ -72,27 +70,12 @@ async def begin(update: Update, context: CustomContext) -> int:
     return COMMUNITY
 
 
-async def on_community(update: Update, context: CustomContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    data = keyboards.decode(query.data)
-    community_id = data.number(1) if data else None
-    _, user_id = ids(update)
-    if (
-        community_id is None
-        or context.registry.community(community_id) is None
-        or not context.actor(user_id, community_id).may(Action.ORGANIZE)
-    ):
-        await query.answer(context.ut._("This button is no longer valid."))
-        return COMMUNITY
-    await query.answer()
-    _form(context)["community_id"] = community_id
-    return await ask_title(update, context)
-
-
 async def ask_title(update: Update, context: CustomContext) -> int:
     await reply(update, context.t._("🎪 <b>New activity</b>\nWhat is it called?"), _cancel(context))
     return TITLE
+
+
+on_community = community_step(FORM, Action.ORGANIZE, COMMUNITY, ask_title)
 
 
 def _text(update: Update) -> str:
@@ -235,45 +218,31 @@ on_cancel, on_timeout = endings(FORM, N_("Cancelled; nothing was created."))
 def register(app: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
-    cancel = cancel_handlers(on_cancel, rf"^{PREFIX}:cancel$")
     skip = rf"^{PREFIX}:skip$"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is meant
-        conversation: ConversationHandler[CustomContext] = ConversationHandler(
-            entry_points=[
-                CommandHandler(
-                    "newactivity",
-                    begin,
-                    filters=private & filters.Regex(r"^/newactivity(@\w+)?\s*$"),
-                ),
+    entry = filters.Regex(r"^/newactivity(@\w+)?\s*$")
+    conversation = guided_dialog(
+        "newactivity",
+        [CommandHandler("newactivity", begin, filters=private & entry)],
+        {
+            COMMUNITY: [CallbackQueryHandler(on_community, pattern=rf"^{PREFIX}:c:")],
+            TITLE: [MessageHandler(text, on_title)],
+            WHEN: [MessageHandler(text, on_when)],
+            PLACE: [MessageHandler(text, on_place)],
+            CAPACITY: [MessageHandler(text, on_capacity)],
+            PARTY: [
+                CallbackQueryHandler(on_party, pattern=rf"^{PREFIX}:party:"),
+                MessageHandler(text, on_party),
             ],
-            states={
-                COMMUNITY: [*cancel, CallbackQueryHandler(on_community, pattern=rf"^{PREFIX}:c:")],
-                TITLE: [*cancel, MessageHandler(text, on_title)],
-                WHEN: [*cancel, MessageHandler(text, on_when)],
-                PLACE: [*cancel, MessageHandler(text, on_place)],
-                CAPACITY: [*cancel, MessageHandler(text, on_capacity)],
-                PARTY: [
-                    *cancel,
-                    CallbackQueryHandler(on_party, pattern=rf"^{PREFIX}:party:"),
-                    MessageHandler(text, on_party),
-                ],
-                DESCRIPTION: [
-                    *cancel,
-                    CallbackQueryHandler(on_description, pattern=skip),
-                    MessageHandler(text, on_description),
-                ],
-                DEADLINE: [
-                    *cancel,
-                    CallbackQueryHandler(on_deadline, pattern=skip),
-                    MessageHandler(text, on_deadline),
-                ],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, on_timeout)],
-            },
-            fallbacks=cancel,
-            conversation_timeout=TIMEOUT_SECONDS,
-            name="newactivity",
-            persistent=True,  # the step and the draft survive a restart (bot/core/dialogs.py)
-            allow_reentry=True,
-        )
+            DESCRIPTION: [
+                CallbackQueryHandler(on_description, pattern=skip),
+                MessageHandler(text, on_description),
+            ],
+            DEADLINE: [
+                CallbackQueryHandler(on_deadline, pattern=skip),
+                MessageHandler(text, on_deadline),
+            ],
+        },
+        cancel=cancel_handlers(on_cancel, rf"^{PREFIX}:cancel$"),
+        on_timeout=on_timeout,
+    )
     app.add_handler(conversation)

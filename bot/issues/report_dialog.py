@@ -7,8 +7,6 @@ A draft lives in user_data until it is submitted; a dialog left alone for 30 min
 
 from __future__ import annotations
 
-import warnings
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -19,11 +17,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
 from bot.core import callbacks as keyboards
 from bot.core.dialog_ends import cancel_handlers
+from bot.core.dialog_steps import guided_dialog
 from bot.core.replies import command_text, reply, usage
 from bot.issues.attachments import media_problem, photo_of, voice_of
 from bot.issues.handlers import REPORT_CAPTION, text_problem
@@ -52,8 +50,6 @@ from bot.issues.report_steps import (
     on_unsupported,
     set_grid,
 )
-
-TIMEOUT_SECONDS = 30 * 60
 
 
 async def begin(
@@ -233,11 +229,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(private & ~filters.COMMAND, on_stray),
         CallbackQueryHandler(on_stray, pattern=rf"^{PREFIX}:"),
     ]
-    with warnings.catch_warnings():
-        # per_message=False is meant: the dialog follows the user, whichever message they press.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        conversation = _conversation(private, cancel, stray)
-    app.add_handler(conversation)
+    app.add_handler(_conversation(private, cancel, stray))
 
 
 def _conversation(
@@ -246,8 +238,9 @@ def _conversation(
     stray: list[BaseHandler[Update, CustomContext, object]],
 ) -> ConversationHandler[CustomContext]:
     media = filters.TEXT & ~filters.COMMAND | filters.VOICE | filters.PHOTO
-    return ConversationHandler(
-        entry_points=[
+    return guided_dialog(
+        "report",
+        [
             CommandHandler(["report", "urgent"], on_report_command, filters=private),
             CommandHandler(
                 "start", on_deep_link, filters=private & filters.Regex(r"^/start r-?\d+\s*$")
@@ -255,29 +248,24 @@ def _conversation(
             CallbackQueryHandler(on_menu, pattern=r"^menu:report$"),
             MessageHandler(private & filters.CaptionRegex(REPORT_CAPTION), on_report_media),
         ],
-        states={
-            GRID: [*cancel, CallbackQueryHandler(on_grid_step, pattern=_button("[cg]"))],
-            CATEGORY: [*cancel, CallbackQueryHandler(on_category, pattern=_button("cat"))],
-            TEXT: [*cancel, MessageHandler(private & media, on_text)],
+        {
+            GRID: [CallbackQueryHandler(on_grid_step, pattern=_button("[cg]"))],
+            CATEGORY: [CallbackQueryHandler(on_category, pattern=_button("cat"))],
+            TEXT: [MessageHandler(private & media, on_text)],
             LOCATION: [
-                *cancel,
                 CallbackQueryHandler(on_location, pattern=_button("skip")),
                 MessageHandler(
                     private & (filters.LOCATION | filters.TEXT & ~filters.COMMAND), on_location
                 ),
             ],
             PHOTO: [
-                *cancel,
                 CallbackQueryHandler(on_photo, pattern=_button("skip")),
                 MessageHandler(private & filters.PHOTO, on_photo),
             ],
-            ANON: [*cancel, CallbackQueryHandler(on_anonymous, pattern=_button("anon"))],
-            CONFIRM: [*cancel, CallbackQueryHandler(on_submit, pattern=_button("submit"))],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, on_timeout)],
+            ANON: [CallbackQueryHandler(on_anonymous, pattern=_button("anon"))],
+            CONFIRM: [CallbackQueryHandler(on_submit, pattern=_button("submit"))],
         },
-        fallbacks=[*cancel, *stray],
-        conversation_timeout=TIMEOUT_SECONDS,
-        name="report",
-        persistent=True,  # the step and the draft survive a restart (bot/core/dialogs.py)
-        allow_reentry=True,
+        cancel=cancel,
+        on_timeout=on_timeout,
+        stray=stray,
     )

@@ -10,8 +10,6 @@ restart, and the dialog ends after 30 minutes without an answer.
 
 from __future__ import annotations
 
-import warnings
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -20,10 +18,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
 from bot.core.dialog_ends import cancel_handlers, endings
+from bot.core.dialog_steps import guided_dialog
 from bot.core.i18n import N_
 from bot.core.replies import reply
 from bot.notices import rules, views
@@ -31,7 +29,6 @@ from bot.notices.service import NoticeClosed, NoticeMissing, ObjectionTaken, Ope
 
 TEXT = 0
 DRAFT = "objection"  # user_data: the notice being objected to
-TIMEOUT_SECONDS = 30 * 60
 
 
 async def on_deep_link(update: Update, context: CustomContext) -> int:
@@ -98,24 +95,17 @@ on_cancel, on_timeout = endings(DRAFT, N_("Cancelled; no objection was sent."))
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Before /start's menu: the deep link opens the dialog instead of the menu."""
     private = filters.ChatType.PRIVATE
-    cancel = cancel_handlers(on_cancel, rf"^{views.DIALOG}:cancel$")
     deep_link = filters.Regex(rf"^/start {views.DEEP_LINK}\d{{1,9}}\s*$")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is meant
-        conversation: ConversationHandler[CustomContext] = ConversationHandler(
-            entry_points=[CommandHandler("start", on_deep_link, filters=private & deep_link)],
-            states={
-                TEXT: [
-                    *cancel,
-                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
-                    MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, on_not_text),
-                ],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, on_timeout)],
-            },
-            fallbacks=cancel,
-            conversation_timeout=TIMEOUT_SECONDS,
-            name="objection",
-            persistent=True,  # the step and the notice survive a restart (bot/core/dialogs.py)
-            allow_reentry=True,
-        )
+    conversation = guided_dialog(
+        "objection",
+        [CommandHandler("start", on_deep_link, filters=private & deep_link)],
+        {
+            TEXT: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+                MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, on_not_text),
+            ],
+        },
+        cancel=cancel_handlers(on_cancel, rf"^{views.DIALOG}:cancel$"),
+        on_timeout=on_timeout,
+    )
     app.add_handler(conversation)

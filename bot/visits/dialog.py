@@ -5,7 +5,6 @@ Publish as the one-line form. Persisted like the other dialogs (bot/core/dialogs
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -17,11 +16,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext, ids
 from bot.core import callbacks as keyboards
 from bot.core.dialog_ends import cancel_handlers, endings
+from bot.core.dialog_steps import community_step, guided_dialog
 from bot.core.i18n import N_
 from bot.core.replies import reply
 from bot.core.roles import Action, roles_for
@@ -32,7 +31,6 @@ from bot.visits.handlers import may_arrange, show_draft
 PREFIX = "nv"
 COMMUNITY, TITLE, WHEN, PLACE, GRIDS, AGENDA = range(6)
 FORM = "visit_form"
-TIMEOUT_SECONDS = 30 * 60
 
 
 def _form(context: CustomContext) -> dict[str, Any]:
@@ -66,24 +64,6 @@ async def begin(update: Update, context: CustomContext) -> int:
     return COMMUNITY
 
 
-async def on_community(update: Update, context: CustomContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    data = keyboards.decode(query.data)
-    community_id = data.number(1) if data else None
-    _, user_id = ids(update)
-    if (
-        community_id is None
-        or context.registry.community(community_id) is None
-        or not context.actor(user_id, community_id).may(Action.VISIT)
-    ):
-        await query.answer(context.ut._("This button is no longer valid."))
-        return COMMUNITY
-    await query.answer()
-    _form(context)["community_id"] = community_id
-    return await ask_title(update, context)
-
-
 async def ask_title(update: Update, context: CustomContext) -> int:
     t = context.t
     default = keyboards.button(
@@ -94,6 +74,9 @@ async def ask_title(update: Update, context: CustomContext) -> int:
         update, t._("🏘 <b>New visit</b>\nIts title? Write it, or use the usual one."), markup
     )
     return TITLE
+
+
+on_community = community_step(FORM, Action.VISIT, COMMUNITY, ask_title)
 
 
 async def on_title(update: Update, context: CustomContext) -> int:
@@ -249,32 +232,23 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """Before every /cancel and /visit handler: a bare /visit in private opens the form."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
-    cancel = cancel_handlers(on_cancel, rf"^{PREFIX}:cancel$")
 
     def button(callback: Any, what: str) -> CallbackQueryHandler[CustomContext, object]:
         return CallbackQueryHandler(callback, pattern=rf"^{PREFIX}:{what}(:|$)")
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is meant
-        conversation: ConversationHandler[CustomContext] = ConversationHandler(
-            entry_points=[
-                CommandHandler(
-                    "visit", begin, filters=private & filters.Regex(r"^/visit(@\w+)?\s*$")
-                ),
-            ],
-            states={
-                COMMUNITY: [*cancel, button(on_community, "c")],
-                TITLE: [*cancel, button(on_title, "deftitle"), MessageHandler(text, on_title)],
-                WHEN: [*cancel, MessageHandler(text, on_when)],
-                PLACE: [*cancel, MessageHandler(text, on_place)],
-                GRIDS: [*cancel, button(on_grid, "g"), button(on_grids_done, "next")],
-                AGENDA: [*cancel, button(on_item, "i"), button(on_preview, "preview")],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, on_timeout)],
-            },
-            fallbacks=cancel,
-            conversation_timeout=TIMEOUT_SECONDS,
-            name="visit",
-            persistent=True,  # the step and the draft survive a restart (bot/core/dialogs.py)
-            allow_reentry=True,
-        )
+    entry = filters.Regex(r"^/visit(@\w+)?\s*$")
+    conversation = guided_dialog(
+        "visit",
+        [CommandHandler("visit", begin, filters=private & entry)],
+        {
+            COMMUNITY: [button(on_community, "c")],
+            TITLE: [button(on_title, "deftitle"), MessageHandler(text, on_title)],
+            WHEN: [MessageHandler(text, on_when)],
+            PLACE: [MessageHandler(text, on_place)],
+            GRIDS: [button(on_grid, "g"), button(on_grids_done, "next")],
+            AGENDA: [button(on_item, "i"), button(on_preview, "preview")],
+        },
+        cancel=cancel_handlers(on_cancel, rf"^{PREFIX}:cancel$"),
+        on_timeout=on_timeout,
+    )
     app.add_handler(conversation)
