@@ -81,7 +81,7 @@ def counts_line(t: Translator, name: str, now: Counts, before: Counts) -> str:
     )
 
 
-def _categories(current: MonthFigures, previous: MonthFigures) -> list[str]:
+def categories_used(current: MonthFigures, previous: MonthFigures) -> list[str]:
     """Categories with anything in either month, in the order of the catalogue."""
     used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
     known = [k for k in CATEGORY_KEYS if k in used]
@@ -93,15 +93,11 @@ def _grids(current: MonthFigures, previous: MonthFigures, grid_name: GridName) -
     return sorted(used, key=lambda g: (grid_name(g), g))
 
 
-def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -> str:
+def totals(t: Translator, pair: MonthPair) -> list[str]:
+    """The month's seven figures, each with its change against the month before."""
     current, previous = pair.current, pair.previous
     now, before = current.totals, previous.totals
-    lines = [
-        t._("📊 <b>Statistics · {community} · {month}</b>").format(
-            community=esc(community), month=month_name(t, current.month)
-        ),
-        t._("In brackets: the change against {month}.").format(month=month_name(t, previous.month)),
-        "",
+    return [
         t._("📥 Issues raised: {figure}").format(figure=figure(t, now.raised, before.raised)),
         t._("✅ Resolved: {figure}").format(figure=figure(t, now.resolved, before.resolved)),
         t._("⬆️ Escalated: {figure}").format(figure=figure(t, now.escalated, before.escalated)),
@@ -116,33 +112,78 @@ def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) ->
             figure=figure(t, current.people, previous.people)
         ),
     ]
-    categories = _categories(current, previous)
+
+
+def breakdown(
+    t: Translator, pair: MonthPair, grid_name: GridName, name: Callable[[str], str] = esc
+) -> list[tuple[str, list[str]]]:
+    """(heading, lines): by category and by grid (raised / resolved / escalated / rejected,
+    each with its change), then the month's answers to "Fixed?" by grid and by body; none when
+    neither month raised or handled anything. `name` makes a typed name safe where it is shown:
+    escaped for Telegram's HTML by default, left to the template on the web."""
+    current, previous = pair.current, pair.previous
+    categories = categories_used(current, previous)
     grids = _grids(current, previous, grid_name)
     if not categories and not grids:
-        lines += ["", t._("No issues were raised or handled in these two months.")]
-        return "\n".join(lines)
+        return []
     empty = Counts()
-    lines += ["", t._("<b>By category</b> · raised / resolved / escalated / rejected")]
-    lines += [
-        counts_line(
-            t,
-            category_name(t, key),
-            current.by_category.get(key, empty),
-            previous.by_category.get(key, empty),
-        )
-        for key in categories
+    found = [
+        (
+            t._("<b>By category</b> · raised / resolved / escalated / rejected"),
+            [
+                counts_line(
+                    t,
+                    category_name(t, key),
+                    current.by_category.get(key, empty),
+                    previous.by_category.get(key, empty),
+                )
+                for key in categories
+            ],
+        ),
+        (
+            t._("<b>By grid</b> · raised / resolved / escalated / rejected"),
+            [
+                counts_line(
+                    t,
+                    name(grid_name(gid)),
+                    current.by_grid.get(gid, empty),
+                    previous.by_grid.get(gid, empty),
+                )
+                for gid in grids
+            ],
+        ),
     ]
-    lines += ["", t._("<b>By grid</b> · raised / resolved / escalated / rejected")]
-    lines += [
-        counts_line(
-            t,
-            esc(grid_name(gid)),
-            current.by_grid.get(gid, empty),
-            previous.by_grid.get(gid, empty),
-        )
-        for gid in grids
+    if current.ratings_by_grid:
+        rated = [
+            rated_line(t, name(grid_name(gid)), ratings)
+            for gid, ratings in sorted(
+                current.ratings_by_grid.items(), key=lambda x: grid_name(x[0])
+            )
+        ]
+        rated += [
+            rated_line(t, name(body_name(t, body)), ratings)
+            for body, ratings in sorted(current.ratings_by_body.items())
+        ]
+        found.append((t._("<b>Fixed?</b> · the share of 👍 among the answers this month"), rated))
+    return found
+
+
+def text(t: Translator, community: str, pair: MonthPair, grid_name: GridName) -> str:
+    current, previous = pair.current, pair.previous
+    lines = [
+        t._("📊 <b>Statistics · {community} · {month}</b>").format(
+            community=esc(community), month=month_name(t, current.month)
+        ),
+        t._("In brackets: the change against {month}.").format(month=month_name(t, previous.month)),
+        "",
+        *totals(t, pair),
     ]
-    return "\n".join(lines + _ratings_text(t, current, grid_name))
+    sections = breakdown(t, pair, grid_name)
+    if not sections:
+        lines += ["", t._("No issues were raised or handled in these two months.")]
+    for heading, body in sections:
+        lines += ["", heading, *body]
+    return "\n".join(lines)
 
 
 def _percent(t: Translator, share: float) -> str:
@@ -159,29 +200,13 @@ def rated_line(t: Translator, name: str, rated: Ratings) -> str:
     )
 
 
-def _ratings_text(t: Translator, current: MonthFigures, grid_name: GridName) -> list[str]:
-    """The month's answers to "Fixed?": the share of 👍 by grid and by the body answering."""
-    if not current.ratings_by_grid:
-        return []
-    lines = ["", t._("<b>Fixed?</b> · the share of 👍 among the answers this month")]
-    lines += [
-        rated_line(t, esc(grid_name(gid)), rated)
-        for gid, rated in sorted(current.ratings_by_grid.items(), key=lambda x: grid_name(x[0]))
-    ]
-    lines += [
-        rated_line(t, esc(body_name(t, body)), rated)
-        for body, rated in sorted(current.ratings_by_body.items())
-    ]
-    return lines
-
-
 def caption(t: Translator, community: str, month: Month) -> str:
     return t._("📊 {community} · {month}").format(
         community=esc(truncate(community, 100)), month=month_name(t, month)
     )
 
 
-def _plain_category(t: Translator, key: str) -> str:
+def plain_category(t: Translator, key: str) -> str:
     """The category's name without its emoji: chart fonts have no emoji."""
     return category_name(t, key).split(" ", 1)[-1]
 
@@ -246,10 +271,10 @@ def _overview(t: Translator, current: MonthFigures, previous: MonthFigures) -> P
 
 def _by_category(t: Translator, current: MonthFigures, previous: MonthFigures) -> Panel:
     empty = Counts()
-    categories = _categories(current, previous)
+    categories = categories_used(current, previous)
     return Panel(
         t._("By category"),
-        tuple(_plain_category(t, k) for k in categories),
+        tuple(plain_category(t, k) for k in categories),
         _raised_resolved(
             t,
             current,

@@ -32,16 +32,15 @@ from markupsafe import Markup, escape
 from bot.config import Settings
 from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
-from bot.issues.service import CATEGORY_KEYS, body_name, category_name
 from bot.stats.service import Counts, Month, MonthFigures, MonthPair, StatsService
 from bot.web.service import ReadModel, Unavailable, read_only_uri
 from bot.web.views import (
+    breakdown,
+    categories_used,
     community_path,
-    counts_line,
-    figure,
-    median_figure,
     month_name,
-    rated_line,
+    plain_category,
+    totals,
 )
 
 T = TypeVar("T")
@@ -157,82 +156,20 @@ async def stats(request: web.Request) -> web.Response:
 # -- the figures, as the bot's /stats words them ----------------------------------------------
 
 
-def totals(t: Translator, pair: MonthPair) -> list[str]:
-    current, previous = pair.current, pair.previous
-    now, before = current.totals, previous.totals
-    return [
-        t._("📥 Issues raised: {figure}").format(figure=figure(t, now.raised, before.raised)),
-        t._("✅ Resolved: {figure}").format(figure=figure(t, now.resolved, before.resolved)),
-        t._("⬆️ Escalated: {figure}").format(figure=figure(t, now.escalated, before.escalated)),
-        t._("🚫 Rejected: {figure}").format(figure=figure(t, now.rejected, before.rejected)),
-        t._("⏱ Median time to resolve: {figure}").format(
-            figure=median_figure(t, current.median_days, previous.median_days)
-        ),
-        t._("🙋 Activity sign-ups: {figure}").format(
-            figure=figure(t, current.signups, previous.signups)
-        ),
-        t._("👥 People signed up: {figure}").format(
-            figure=figure(t, current.people, previous.people)
-        ),
-    ]
-
-
-def _heading(t: Translator, message: str) -> str:
-    """A heading from the bot's catalog, without its Telegram <b> (the page's <h2> is bold)."""
-    return t._(message).replace("<b>", "").replace("</b>", "")
+def _heading(heading: str) -> str:
+    """A heading of the bot's, without its Telegram <b> (the page's <h2> is bold)."""
+    return heading.replace("<b>", "").replace("</b>", "")
 
 
 def sections(t: Translator, pair: MonthPair, grids: GridNames) -> list[dict[str, Any]]:
-    """By category, by grid (raised / resolved / escalated / rejected, each with its change),
-    then the month's answers to "Fixed?" by grid and by body. User-typed names stay plain
-    text: the template escapes them."""
-    current, previous = pair.current, pair.previous
-    empty = Counts()
-
-    def grid(gid: int) -> str:
-        return grids.get(gid, f"#{gid}")
-
-    used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
-    categories = [k for k in CATEGORY_KEYS if k in used] + sorted(used - set(CATEGORY_KEYS))
-    in_use = {g for g, c in (*current.by_grid.items(), *previous.by_grid.items()) if c.any}
-    if not categories and not in_use:
+    """The bot's breakdown (bot/stats/views.py), with user-typed names left as plain text for
+    the template to escape."""
+    found = breakdown(t, pair, lambda gid: grids.get(gid, f"#{gid}"), name=str)
+    if not found:
         return [
             {"title": None, "lines": [t._("No issues were raised or handled in these two months.")]}
         ]
-    found = [
-        {
-            "title": _heading(t, "<b>By category</b> · raised / resolved / escalated / rejected"),
-            "lines": [
-                counts_line(
-                    t,
-                    category_name(t, k),
-                    current.by_category.get(k, empty),
-                    previous.by_category.get(k, empty),
-                )
-                for k in categories
-            ],
-        },
-        {
-            "title": _heading(t, "<b>By grid</b> · raised / resolved / escalated / rejected"),
-            "lines": [
-                counts_line(
-                    t, grid(g), current.by_grid.get(g, empty), previous.by_grid.get(g, empty)
-                )
-                for g in sorted(in_use, key=lambda g: (grid(g), g))
-            ],
-        },
-    ]
-    if current.ratings_by_grid:
-        rated = [
-            rated_line(t, grid(g), r)
-            for g, r in sorted(current.ratings_by_grid.items(), key=lambda x: grid(x[0]))
-        ]
-        rated += [
-            rated_line(t, body_name(t, b), r) for b, r in sorted(current.ratings_by_body.items())
-        ]
-        title = _heading(t, "<b>Fixed?</b> · the share of 👍 among the answers this month")
-        found.append({"title": title, "lines": rated})
-    return found
+    return [{"title": _heading(heading), "lines": lines} for heading, lines in found]
 
 
 # -- the chart, inline SVG ----------------------------------------------------------------------
@@ -243,10 +180,6 @@ def _bars(figures: MonthFigures) -> tuple[float, ...]:
     return (c.raised, c.resolved, c.escalated, c.rejected, figures.people)
 
 
-def _plain(t: Translator, key: str) -> str:
-    return category_name(t, key).split(" ", 1)[-1]
-
-
 def _panels(t: Translator, pair: MonthPair) -> list[tuple[str, list[tuple[str, float, float]]]]:
     """(title, [(label, the month before, this month)]): the totals, then raised by category."""
     current, previous = pair.current, pair.previous
@@ -255,14 +188,13 @@ def _panels(t: Translator, pair: MonthPair) -> list[tuple[str, list[tuple[str, f
         zip((*names, t._("people signed up")), _bars(previous), _bars(current), strict=True)
     )
     empty = Counts()
-    used = {k for k, c in (*current.by_category.items(), *previous.by_category.items()) if c.any}
     raised = [
         (
-            _plain(t, k),
+            plain_category(t, k),
             float(previous.by_category.get(k, empty).raised),
             float(current.by_category.get(k, empty).raised),
         )
-        for k in [k for k in CATEGORY_KEYS if k in used] + sorted(used - set(CATEGORY_KEYS))
+        for k in categories_used(current, previous)
     ]
     before = t._("Compared with {month}").format(month=month_name(t, previous.month))
     panels = [(before, overview)]

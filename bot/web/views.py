@@ -27,12 +27,11 @@ from bot.issues.views import (
 )
 from bot.issues.views.names import body_name, state_name
 from bot.issues.views.owners import due_text, owner_line
-from bot.stats.views import change as change  # re-exported: the month's figures, in the words
-from bot.stats.views import counts_line as counts_line  # of the bot's /stats, for the web's
-from bot.stats.views import figure as figure  # stats page (bot/web/stats_page.py)
-from bot.stats.views import median_figure as median_figure
-from bot.stats.views import month_name as month_name
-from bot.stats.views import rated_line as rated_line
+from bot.stats.views import breakdown as breakdown  # re-exported: the month's figures, in the
+from bot.stats.views import categories_used as categories_used  # words of the bot's /stats,
+from bot.stats.views import month_name as month_name  # for the web's stats page
+from bot.stats.views import plain_category as plain_category  # (bot/web/stats_page.py)
+from bot.stats.views import totals as totals
 from bot.web.service import BoardLine, BoardPage, MapPoint, PublicIssue
 
 EXCERPT = 80  # characters of an issue's text in a map marker and in the map's list
