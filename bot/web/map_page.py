@@ -9,8 +9,8 @@ never from a CDN: a board must not send readers to a third party it did not choo
 tiles may come from elsewhere, from MULIN_MAP_TILES (OpenStreetMap by default; `none`: no tile
 layer, the markers on a blank map).
 
-Like stats_page, this module gets the server's page helpers (`Pages`) instead of importing
-bot.web.server (which registers it).
+Like stats_page, this module finds the server's page helpers on the application
+(bot/web/pages.py) instead of importing bot.web.server (which registers it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
-from bot.web.stats_page import LANGUAGE_OF_PAGE, Pages
+from bot.web.pages import LANGUAGE_OF_PAGE, PAGES, community_or_404
 from bot.web.views import community_path, map_point
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -30,7 +30,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 # The vendored files change only with a release of the bot: browsers may keep them a day.
 STATIC_CACHE_CONTROL = "public, max-age=86400"
-MAP_PAGES = web.AppKey("mulin_web_map_pages", Pages)
 TILES = web.AppKey("mulin_web_map_tiles", tuple)
 
 
@@ -39,9 +38,7 @@ def setup(
     settings: Settings,
     catalogs: Catalogs,
     templates: jinja2.Environment,
-    pages: Pages,
 ) -> None:
-    app[MAP_PAGES] = pages
     app[TILES] = (settings.map_tiles, settings.map_attribution)
 
     def map_label(lang: str) -> str:
@@ -58,13 +55,9 @@ def label(t: Translator) -> str:
 
 
 async def map_page(request: web.Request) -> web.Response:
-    pages = request.app[MAP_PAGES]
+    pages = request.app[PAGES]
     t = pages.translator(request)
-    key = request.match_info["community"]
-    found = await pages.read(request, lambda m: m.community(key))
-    if found is None:
-        raise pages.error(404, t.p_("web", "There is no such community."))
-    place, _ = found
+    place, _ = await community_or_404(request)
     located = await pages.read(request, lambda m: m.located(place.id))
     points = [map_point(t, p, pages.link(request, f"/issues/{p.id}")) for p in located]
     tiles, attribution = request.app[TILES]
@@ -92,7 +85,7 @@ async def map_page(request: web.Request) -> web.Response:
 
 async def static(request: web.Request) -> web.StreamResponse:
     """A vendored file under bot/web/static: known kinds only, never outside the folder."""
-    pages = request.app[MAP_PAGES]
+    pages = request.app[PAGES]
     wanted = (STATIC / request.match_info["path"]).resolve()
     kind = STATIC_TYPES.get(wanted.suffix)
     if kind is None or not wanted.is_relative_to(STATIC) or not wanted.is_file():

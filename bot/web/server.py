@@ -27,6 +27,7 @@ from bot.core.i18n import Catalogs, Translator
 from bot.web import map_page, open311, stats_page, views
 from bot.web.initdata import QUERY_PARAMETER, OnceOnly, from_request_headers, validate
 from bot.web.media import DiskCache, MediaStore, Telegram
+from bot.web.pages import PAGES, Pages, community_or_404
 from bot.web.service import BOARD_STATES, ReadModel, Unavailable
 
 log = logging.getLogger(__name__)
@@ -173,11 +174,7 @@ def _filters(
 
 async def community(request: web.Request) -> web.Response:
     t = translator(request)
-    key = request.match_info["community"]
-    found = await read(request, lambda m: m.community(key))
-    if found is None:
-        raise PageError(404, t.p_("web", "There is no such community."))
-    place, grids = found
+    place, grids = await community_or_404(request)
     grid_id, category, only = _filters(request, grids)
     page = _page(request)
     states = (only,) if only else BOARD_STATES
@@ -325,7 +322,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/issues/{number}", issue)
     app.router.add_get("/media/{media}", photo)
     open311.setup(app, model, catalogs, settings.web_url)
-    pages = stats_page.Pages(render, read, link, translator, PageError)
-    stats_page.setup(app, settings, catalogs, templates, pages)
-    map_page.setup(app, settings, catalogs, templates, pages)
+    app[PAGES] = Pages(render, read, link, translator, PageError)
+    stats_page.setup(app, settings, catalogs, templates)
+    map_page.setup(app, settings, catalogs, templates)
     return app

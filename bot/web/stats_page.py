@@ -2,25 +2,23 @@
 them, and the same as a chart drawn inline as SVG.
 
 The figures come from the stats feature's service (`StatsService.compare`), so the web counts
-exactly what the bot counts. The layer rules let this module reach the stats feature through its
-service only (not its views, nor its matplotlib charts), so the lines are written here with the
-bot's own catalog messages (same msgids: same words in both places, no new translation), and the
-chart is an inline SVG: no matplotlib on the request path, nothing to cache, and its <title>
-and <desc> are the alt text.
+exactly what the bot counts, and its lines are the bot's own (bot/stats/views.py `totals`,
+`breakdown`, through the web's views): the same words in both places. The chart is an inline
+SVG, not the bot's matplotlib chart: nothing heavy on the request path, nothing to cache, and
+its <title> and <desc> are the alt text.
 
 `StatsService` reads through `Database.read_slow`; the web must never write nor hold the bot's
 connections, so it gets `ReadOnlyDatabase`: a fresh aiosqlite connection on `file:…?mode=ro`
 per read (SQLite then refuses any write), closed after it.
 
-This module does not import `bot.web.server` (which registers it): the server hands it its page
-helpers (`Pages`), as it hands `open311` what it needs.
+This module does not import `bot.web.server` (which registers it): it finds the server's page
+helpers on the application (bot/web/pages.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +31,8 @@ from bot.config import Settings
 from bot.core.db import Database
 from bot.core.i18n import Catalogs, Translator
 from bot.stats.service import Counts, Month, MonthFigures, MonthPair, StatsService
-from bot.web.service import ReadModel, Unavailable, read_only_uri
+from bot.web.pages import LANGUAGE_OF_PAGE, PAGES, Pages, community_or_404
+from bot.web.service import Unavailable, read_only_uri
 from bot.web.views import (
     breakdown,
     categories_used,
@@ -46,24 +45,9 @@ from bot.web.views import (
 T = TypeVar("T")
 GridNames = dict[int, str]
 STATS = web.AppKey("mulin_web_stats", StatsService)
-LANGUAGE_OF_PAGE = {"en": "en", "zh-CN": "zh_CN"}  # <html lang> → locale
 # The chart's colours: the month before is the paler shade (as in the bot's chart).
 THIS_MONTH, MONTH_BEFORE = "#3b6fb6", "#a9c4e8"
 WIDTH, LABEL_WIDTH, ROW, BAR = 640, 190, 26, 10
-
-
-@dataclass(frozen=True)
-class Pages:
-    """The server's page helpers (bot/web/server.py), handed over to avoid an import cycle."""
-
-    render: Callable[..., web.Response]
-    read: Callable[[web.Request, Callable[[ReadModel], Any]], Awaitable[Any]]
-    link: Callable[..., str]
-    translator: Callable[[web.Request], Translator]
-    error: Callable[[int, str], Exception]  # raised: the server's error page
-
-
-PAGES = web.AppKey("mulin_web_stats_pages", Pages)
 
 
 class ReadOnlyDatabase(Database):
@@ -92,10 +76,8 @@ def setup(
     settings: Settings,
     catalogs: Catalogs,
     templates: jinja2.Environment,
-    pages: Pages,
 ) -> None:
     app[STATS] = StatsService(ReadOnlyDatabase(settings.db_path), settings.tz)
-    app[PAGES] = pages
 
     def stats_label(lang: str, community: str) -> str:
         """The community page's link to this one: 📊 西安村 · 2026年12月."""
@@ -126,11 +108,7 @@ def _month(t: Translator, raw: str | None, today: Month, pages: Pages) -> Month:
 async def stats(request: web.Request) -> web.Response:
     pages, service = request.app[PAGES], request.app[STATS]
     t = pages.translator(request)
-    key = request.match_info["community"]
-    found = await pages.read(request, lambda m: m.community(key))
-    if found is None:
-        raise pages.error(404, t.p_("web", "There is no such community."))
-    place, grids = found
+    place, grids = await community_or_404(request)
     month = _month(t, request.query.get("month"), service.this_month(), pages)
     pair = await service.compare(place.id, month)
     names: GridNames = dict(grids)
