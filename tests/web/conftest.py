@@ -142,6 +142,16 @@ async def seed(path: Path) -> Town:
     return town
 
 
+async def page(client: TestClient, path: str, status: int = 200) -> str:  # type: ignore[type-arg]
+    """A page of the board: its status as expected, HTML, never a traceback."""
+    response = await client.get(path)
+    text = await response.text()
+    assert response.status == status, (path, text)
+    assert response.content_type == "text/html"
+    assert "Traceback" not in text
+    return text
+
+
 @pytest.fixture
 async def town(tmp_path: Path) -> Town:
     return await seed(tmp_path / "mulin.sqlite3")

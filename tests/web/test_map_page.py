@@ -22,7 +22,7 @@ from bot.issues.service import IssueReported, IssueService, NewIssue
 from bot.web import map_page
 from bot.web.server import create_app
 from bot.web.service import ReadModel
-from tests.web.conftest import AMEI, BO, GROUP_8, LIN, TZ, Town, origin
+from tests.web.conftest import AMEI, BO, GROUP_8, LIN, TZ, Town, origin, page
 
 Client = TestClient  # type: ignore[type-arg]
 XIAN = "/c/西安村"
@@ -66,15 +66,6 @@ async def served(town: Town, tiles: str) -> AsyncIterator[Client]:
     app = create_app(Settings.from_env({"MULIN_DB": str(town.path), "MULIN_MAP_TILES": tiles}))
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client
-
-
-async def page(client: Client, path: str, status: int = 200) -> str:
-    response = await client.get(path)
-    text = await response.text()
-    assert response.status == status, (path, text)
-    assert response.content_type == "text/html"
-    assert "Traceback" not in text
-    return text
 
 
 def markers(html: str) -> dict[str, object]:

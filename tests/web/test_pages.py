@@ -14,19 +14,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.config import Settings
 from bot.web import server
 from bot.web.server import create_app
-from tests.web.conftest import Town
+from tests.web.conftest import Town, page
 
 Client = TestClient  # type: ignore[type-arg]
 XIAN = "/c/西安村"
-
-
-async def page(client: Client, path: str, status: int = 200) -> str:
-    response = await client.get(path)
-    text = await response.text()
-    assert response.status == status, (path, text)
-    assert response.content_type == "text/html"
-    assert "Traceback" not in text
-    return text
 
 
 def numbers(html: str) -> list[int]:

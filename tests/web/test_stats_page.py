@@ -9,7 +9,7 @@ from urllib.parse import quote
 from aiohttp.test_utils import TestClient
 
 from bot.stats.service import Month
-from tests.web.conftest import TZ, Town
+from tests.web.conftest import TZ, Town, page
 
 Client = TestClient  # type: ignore[type-arg]
 XIAN = "/c/西安村"
@@ -18,15 +18,6 @@ XIAN = "/c/西安村"
 def seeded_month(town: Town) -> Month:
     """The month the town's issues were reported in (ten days ago: maybe last month)."""
     return Month.of(town.start.astimezone(TZ).date())
-
-
-async def page(client: Client, path: str, status: int = 200) -> str:
-    response = await client.get(path)
-    text = await response.text()
-    assert response.status == status, (path, text)
-    assert response.content_type == "text/html"
-    assert "Traceback" not in text
-    return text
 
 
 async def test_the_month_figures_appear(client: Client, town: Town) -> None:
