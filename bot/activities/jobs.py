@@ -9,8 +9,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.activities.service import Reminders
-from bot.context import CustomContext, Services
-from bot.core.db import utcnow
+from bot.context import Services
+from bot.core.jobs import run_every
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +25,5 @@ async def run_activities(services: Services, now: datetime) -> Reminders:
     return done
 
 
-async def _activities_job(context: CustomContext) -> None:
-    await run_activities(context.bot_data, utcnow())
-
-
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("activities"):
-        job.schedule_removal()
-    queue.run_repeating(_activities_job, ACTIVITIES_EVERY, first=1, name="activities")
+    run_every(app, "activities", ACTIVITIES_EVERY, run_activities)

@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
 from bot.core.dialogs import prune_dialogs
+from bot.core.jobs import named_queue
 from bot.delivery.outbox_store import OutboxStore
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,6 @@ async def _housekeeping_job(context: CustomContext) -> None:
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("housekeeping"):
-        job.schedule_removal()
+    queue = named_queue(app, "housekeeping")
     tz = app.bot_data.settings.tz
     queue.run_daily(_housekeeping_job, PRUNE_AT.replace(tzinfo=tz), name="housekeeping")

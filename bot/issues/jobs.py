@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
+from bot.core.jobs import named_queue
 from bot.issues.service import FollowUp
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The named daily job in MULIN_TZ; a start after 09:00 runs the missed run now (once)."""
     services: Services = app.bot_data
     tz = services.settings.tz
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("followup"):
-        job.schedule_removal()
+    queue = named_queue(app, "followup")
     queue.run_daily(_followup_job, FOLLOWUP_AT.replace(tzinfo=tz), name="followup")
     local = utcnow().astimezone(tz)
     if local.time() >= FOLLOWUP_AT:

@@ -13,8 +13,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import CustomContext, Services
-from bot.core.db import utcnow
+from bot.context import Services
+from bot.core.jobs import run_every
 from bot.notices.service import Closed
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,5 @@ async def run_notice_close(services: Services, now: datetime) -> Closed:
     return done
 
 
-async def _notices_job(context: CustomContext) -> None:
-    await run_notice_close(context.bot_data, utcnow())
-
-
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("notices"):
-        job.schedule_removal()
-    queue.run_repeating(_notices_job, NOTICES_EVERY, first=1, name="notices")
+    run_every(app, "notices", NOTICES_EVERY, run_notice_close)

@@ -14,8 +14,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import CustomContext, Services
-from bot.core.db import utcnow
+from bot.context import Services
+from bot.core.jobs import run_every
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +30,5 @@ async def run_visit_reminders(services: Services, now: datetime) -> int:
     return sent
 
 
-async def _visits_job(context: CustomContext) -> None:
-    await run_visit_reminders(context.bot_data, utcnow())
-
-
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("visits"):
-        job.schedule_removal()
-    queue.run_repeating(
-        _visits_job,
-        EVERY_SECONDS,
-        first=1,
-        name="visits",
-        job_kwargs={"misfire_grace_time": None},
-    )
+    run_every(app, "visits", EVERY_SECONDS, run_visit_reminders, misfire_grace_time=None)

@@ -10,8 +10,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import CustomContext, Services
-from bot.core.db import utcnow
+from bot.context import Services
+from bot.core.jobs import run_every
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,5 @@ async def run_vote_close(services: Services, now: datetime) -> list[int]:
     return closed
 
 
-async def _votes_job(context: CustomContext) -> None:
-    await run_vote_close(context.bot_data, utcnow())
-
-
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("votes"):
-        job.schedule_removal()
-    queue.run_repeating(_votes_job, VOTES_EVERY, first=1, name="votes")
+    run_every(app, "votes", VOTES_EVERY, run_vote_close)

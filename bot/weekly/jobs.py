@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot.context import CustomContext, Services
 from bot.core.db import utcnow
+from bot.core.jobs import named_queue
 from bot.weekly.rules import ACCOUNT_AT, due_monday
 from bot.weekly.service import WeeklySent
 
@@ -44,10 +45,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     at 09:00); a late run is harmless, since the rule and the per-group record decide."""
     services: Services = app.bot_data
     tz = services.settings.tz
-    queue = app.job_queue
-    assert queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in queue.get_jobs_by_name("weekly"):
-        job.schedule_removal()
+    queue = named_queue(app, "weekly")
     queue.run_daily(
         _weekly_job,
         ACCOUNT_AT.replace(tzinfo=tz),
