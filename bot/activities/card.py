@@ -7,14 +7,13 @@ in bot/app.py): both come from `activity_card`.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from bot.activities import views
 from bot.activities.rules.model import Activity
 from bot.activities.store import load_activity
 from bot.core.i18n import Translator
-from bot.delivery.cards import CardRender, Shown
+from bot.delivery.cards import CardRender, Shown, card_renderer
 
 ChatTranslator = Callable[[int], Translator]  # a group's language, by chat id
 
@@ -26,11 +25,4 @@ def activity_card(t: Translator, activity: Activity) -> Shown:
 
 def activity_card_renderer(chat_tr: ChatTranslator) -> CardRender:
     """The renderer of "activity" cards, each in the language of the group it is shown in."""
-
-    def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
-        activity = load_activity(conn, card)
-        if activity is None:
-            return None
-        return activity_card(chat_tr(chat_id), activity)
-
-    return render
+    return card_renderer(chat_tr, load_activity, activity_card)

@@ -17,15 +17,33 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+from bot.core.i18n import Translator
 
 log = logging.getLogger(__name__)
 
 Shown = tuple[str, dict[str, Any] | None]  # a card's text and reply_markup (Telegram's JSON)
 
+T = TypeVar("T")
 # A card as it should look now, from inside the outbox's transaction: (connection, card id,
 # the chat it is shown in) → what it shows, or None when its issue or activity is gone.
 CardRender = Callable[[sqlite3.Connection, int, int], Shown | None]
+
+
+def card_renderer(
+    chat_tr: Callable[[int], Translator],
+    load: Callable[[sqlite3.Connection, int], T | None],
+    draw: Callable[[Translator, T], Shown],
+) -> CardRender:
+    """A kind's renderer: the card's record loaded in the outbox's transaction, drawn in the
+    language of the group it is shown in; None when the record is gone."""
+
+    def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
+        found = load(conn, card)
+        return draw(chat_tr(chat_id), found) if found is not None else None
+
+    return render
 
 
 class CardRenderer:

@@ -6,11 +6,10 @@ by the outbox (registered under the kind "issue" in bot/app.py): both come from 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from bot.core.i18n import Translator
-from bot.delivery.cards import CardRender, Shown
+from bot.delivery.cards import CardRender, Shown, card_renderer
 from bot.issues import views
 from bot.issues.store import Issue, load_issue
 
@@ -29,11 +28,4 @@ def issue_card_renderer(
     """The renderer of "issue" cards. Languages and names come from the caches of whoever
     builds the application, so that drawing a card reads nothing but the issue; the web
     board's URL is the one the report's card was sent with, so a redraw keeps its link."""
-
-    def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
-        issue = load_issue(conn, card)
-        if issue is None:
-            return None
-        return issue_card(chat_tr(chat_id), issue, name, web_url)
-
-    return render
+    return card_renderer(chat_tr, load_issue, lambda t, issue: issue_card(t, issue, name, web_url))

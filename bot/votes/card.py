@@ -7,11 +7,10 @@ when sent, it shows the counts of that moment: a burst of presses becomes one ed
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from bot.core.i18n import Translator
-from bot.delivery.cards import CardRender, Shown
+from bot.delivery.cards import CardRender, Shown, card_renderer
 from bot.votes import views
 from bot.votes.rules import Vote
 from bot.votes.store import load_vote
@@ -26,9 +25,4 @@ def vote_card(t: Translator, vote: Vote) -> Shown:
 
 def vote_card_renderer(chat_tr: ChatTranslator) -> CardRender:
     """The renderer of "vote" cards, each in the language of the group it is shown in."""
-
-    def render(conn: sqlite3.Connection, card: int, chat_id: int) -> Shown | None:
-        vote = load_vote(conn, card)
-        return vote_card(chat_tr(chat_id), vote) if vote is not None else None
-
-    return render
+    return card_renderer(chat_tr, load_vote, vote_card)
