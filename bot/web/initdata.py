@@ -173,21 +173,15 @@ class OnceOnly:
     def __init__(self) -> None:
         self._used: dict[bytes, datetime] = {}  # digest of the initData → when it goes stale
 
-    def first_use(self, init_data: str, user: WebAppUser, now: datetime) -> bool:
-        """True the first time this (valid) initData is seen; False on any later use."""
+    def allows(self, init_data: str, user: WebAppUser, now: datetime, *, in_link: bool) -> bool:
+        """Whether this valid initData may vouch for its user: in a link the first time only
+        (then it is burnt); as the header unless it has been burnt in a link before."""
         for digest, stale in list(self._used.items()):
             if stale <= now:
                 del self._used[digest]
-        digest = _digest(init_data)
+        digest = hashlib.sha256(init_data.encode()).digest()
         if digest in self._used:
             return False
-        self._used[digest] = user.auth_date + MAX_AGE
+        if in_link:
+            self._used[digest] = user.auth_date + MAX_AGE
         return True
-
-    def was_in_a_link(self, init_data: str) -> bool:
-        """Whether this initData has come in a URL before (and is burnt for the header too)."""
-        return _digest(init_data) in self._used
-
-
-def _digest(init_data: str) -> bytes:
-    return hashlib.sha256(init_data.encode()).digest()

@@ -97,21 +97,14 @@ def viewer(request: web.Request) -> int | None:
     """The Telegram user a valid, fresh initData vouches for; None (the public page) for
     no initData, a forged or a stale one, or a board without the bot token."""
     token = request.app[WEB].token
-    raw = from_request_headers(
-        request.headers.get("Authorization"), request.query.get(QUERY_PARAMETER)
-    )
+    header = from_request_headers(request.headers.get("Authorization"), None)
+    raw = header or from_request_headers(None, request.query.get(QUERY_PARAMETER))
     if raw is None or not token:
         return None
     now = datetime.now(UTC)
     user = validate(raw, token, now)
-    if user is None:
+    if user is None or not request.app[WEB].links_used.allows(raw, user, now, in_link=not header):
         return None
-    in_link = from_request_headers(request.headers.get("Authorization"), None) is None
-    links = request.app[WEB].links_used
-    if in_link and not links.first_use(raw, user, now):
-        return None
-    if not in_link and links.was_in_a_link(raw):
-        return None  # seen in a URL once: a copy from a log or a Referer, sent as a header
     return user.id
 
 
